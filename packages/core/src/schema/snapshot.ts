@@ -1,0 +1,116 @@
+/**
+ * The schema model: what liveshift knows about a database, either introspected from a live
+ * server or read from a snapshot file. Plans are made from it and `applyToSnapshot` evolves it
+ * step by step, so a test can compare the real database with the expected one.
+ */
+
+export const SNAPSHOT_FORMAT = 'liveshift.snapshot';
+export const SNAPSHOT_VERSION = 1;
+
+export type EngineName = 'postgres';
+
+export interface EngineInfo {
+  name: EngineName;
+  /** Human version, e.g. "18.4". */
+  version: string;
+  /** server_version_num, e.g. 180004; version gates compare against this. */
+  versionNum: number;
+}
+
+export interface ColumnSchema {
+  name: string;
+  /** The type as the server formats it (format_type), e.g. "character varying(200)". */
+  type: string;
+  nullable: boolean;
+  /** The default expression as the server prints it, or null. */
+  default: string | null;
+}
+
+export interface IndexSchema {
+  name: string;
+  /** Plain column names in key order; expression keys appear as their expression text. */
+  columns: string[];
+  unique: boolean;
+  primary: boolean;
+  /** false when a CREATE INDEX CONCURRENTLY failed and left the index behind. */
+  valid: boolean;
+  /** The partial-index predicate, or null. */
+  predicate: string | null;
+  method: string;
+  /** pg_get_indexdef output; informative, not compared. */
+  definition: string;
+}
+
+export type ConstraintType = 'primary_key' | 'unique' | 'check' | 'foreign_key';
+
+export interface ConstraintSchema {
+  name: string;
+  type: ConstraintType;
+  columns: string[];
+  /** pg_get_constraintdef output, e.g. "CHECK ((email IS NOT NULL)) NOT VALID". */
+  definition: string;
+  validated: boolean;
+  references: { table: string; columns: string[] } | null;
+}
+
+export interface TriggerSchema {
+  name: string;
+  /** The trigger function, schema-qualified. */
+  function: string;
+  enabled: boolean;
+}
+
+export interface TableSchema {
+  schema: string;
+  name: string;
+  columns: ColumnSchema[];
+  indexes: IndexSchema[];
+  constraints: ConstraintSchema[];
+  triggers: TriggerSchema[];
+  /** pg_class.reltuples; -1 when the table was never analyzed (unknown). */
+  rowEstimate: number;
+  /** Heap + TOAST + indexes, bytes. */
+  sizeBytes: number;
+}
+
+export interface SchemaSnapshot {
+  format: typeof SNAPSHOT_FORMAT;
+  version: typeof SNAPSHOT_VERSION;
+  engine: EngineInfo;
+  tables: TableSchema[];
+}
+
+export interface TableRef {
+  schema: string;
+  name: string;
+}
+
+export function tableKey(ref: TableRef): string {
+  return `${ref.schema}.${ref.name}`;
+}
+
+export function findTable(snapshot: SchemaSnapshot, ref: TableRef): TableSchema | undefined {
+  return snapshot.tables.find((t) => t.schema === ref.schema && t.name === ref.name);
+}
+
+export function findColumn(table: TableSchema, name: string): ColumnSchema | undefined {
+  return table.columns.find((c) => c.name === name);
+}
+
+/** Sorts every list so two snapshots of the same schema compare equal whatever the catalog order. */
+export function normalizeSnapshot(snapshot: SchemaSnapshot): SchemaSnapshot {
+  const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  return {
+    ...snapshot,
+    tables: [...snapshot.tables]
+      .map((t) => ({
+        ...t,
+        // column order is meaningful (it is physical order), keep it
+        columns: t.columns.map((c) => ({ ...c })),
+        indexes: [...t.indexes].sort(byName),
+        constraints: [...t.constraints].sort(byName),
+        triggers: [...t.triggers].sort(byName),
+      }))
+      .sort((a, b) => (tableKey(a) < tableKey(b) ? -1 : tableKey(a) > tableKey(b) ? 1 : 0)),
+  };
+}
