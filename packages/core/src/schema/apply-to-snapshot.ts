@@ -1,0 +1,90 @@
+import type { SchemaChange, Step } from '../plan/types.js';
+import { findTable, normalizeSnapshot, type SchemaSnapshot, type TableSchema } from './snapshot.js';
+
+/**
+ * The schema after `step`: each of the step's declared changes applied to a copy of `snapshot`.
+ * Row estimates and sizes are carried over unchanged (a plan does not predict them).
+ */
+export function applyToSnapshot(snapshot: SchemaSnapshot, step: Pick<Step, 'changes' | 'n'>): SchemaSnapshot {
+  const next: SchemaSnapshot = structuredClone(snapshot);
+  for (const change of step.changes) applyChange(next, change, step.n);
+  return normalizeSnapshot(next);
+}
+
+/** Applies every step in order; returns the snapshot after each (index i = after steps[i]). */
+export function snapshotsAfterSteps(snapshot: SchemaSnapshot, steps: Pick<Step, 'changes' | 'n'>[]): SchemaSnapshot[] {
+  const out: SchemaSnapshot[] = [];
+  let current = snapshot;
+  for (const step of steps) {
+    current = applyToSnapshot(current, step);
+    out.push(current);
+  }
+  return out;
+}
+
+function applyChange(snapshot: SchemaSnapshot, change: SchemaChange, stepN: number): void {
+  const table = findTable(snapshot, change.table);
+  const where = `step ${stepN}: ${change.op} on ${change.table.schema}.${change.table.name}`;
+  if (!table) throw new Error(`${where}: table not in the snapshot`);
+  const col = (name: string) => {
+    const c = table.columns.find((x) => x.name === name);
+    if (!c) throw new Error(`${where}: column "${name}" not in the snapshot`);
+    return c;
+  };
+  const remove = <K extends 'indexes' | 'constraints' | 'triggers'>(list: K, name: string) => {
+    const items = table[list] as { name: string }[];
+    const i = items.findIndex((x) => x.name === name);
+    if (i < 0) throw new Error(`${where}: "${name}" not in the snapshot`);
+    items.splice(i, 1);
+  };
+  switch (change.op) {
+    case 'add_column':
+      if (table.columns.some((c) => c.name === change.column.name)) throw new Error(`${where}: column "${change.column.name}" already exists`);
+      table.columns.push({ ...change.column });
+      return;
+    case 'drop_column':
+      col(change.column);
+      table.columns = table.columns.filter((c) => c.name !== change.column);
+      dropDependents(table, change.column);
+      return;
+    case 'rename_column':
+      col(change.from).name = change.to;
+      for (const ix of table.indexes) ix.columns = ix.columns.map((c) => (c === change.from ? change.to : c));
+      for (const k of table.constraints) k.columns = k.columns.map((c) => (c === change.from ? change.to : c));
+      return;
+    case 'set_default':
+      col(change.column).default = change.default;
+      return;
+    case 'set_nullable':
+      col(change.column).nullable = change.nullable;
+      return;
+    case 'add_index':
+      table.indexes.push({ ...change.index });
+      return;
+    case 'drop_index':
+      return remove('indexes', change.index);
+    case 'add_constraint':
+      table.constraints.push({ ...change.constraint });
+      return;
+    case 'validate_constraint': {
+      const k = table.constraints.find((x) => x.name === change.constraint);
+      if (!k) throw new Error(`${where}: constraint "${change.constraint}" not in the snapshot`);
+      k.validated = true;
+      k.definition = k.definition.replace(/\s+NOT VALID$/, '');
+      return;
+    }
+    case 'drop_constraint':
+      return remove('constraints', change.constraint);
+    case 'add_trigger':
+      table.triggers.push({ ...change.trigger });
+      return;
+    case 'drop_trigger':
+      return remove('triggers', change.trigger);
+  }
+}
+
+/** PostgreSQL drops indexes and constraints that depend on a dropped column. */
+function dropDependents(table: TableSchema, column: string): void {
+  table.indexes = table.indexes.filter((ix) => !ix.columns.includes(column));
+  table.constraints = table.constraints.filter((k) => !k.columns.includes(column));
+}
