@@ -5,3 +5,5 @@ export * from './engines/postgres/quote.js';
 export * from './intents/types.js';
 export * from './errors.js';
 export * from './planner.js';
+export * from './plan/schema.js';
+export * from './render/index.js';

@@ -1,0 +1,148 @@
+import type { Intent } from '../intents/types.js';
+import type { LockClaim, Plan, Rollback, Step, TableFacts, Timeouts } from '../plan/types.js';
+
+/**
+ * Plain-language pieces shared by the renderers. Everything here is deterministic: no clock,
+ * no locale (numbers are grouped by hand so output is identical on every machine).
+ */
+
+export function formatCount(n: number): string {
+  const sign = n < 0 ? '-' : '';
+  const digits = String(Math.round(Math.abs(n)));
+  return sign + digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
+}
+
+/** An order of magnitude, as the estimate means it: "~40 min", "~2 h 10 min", "< 1 s". */
+export function formatSeconds(seconds: number): string {
+  if (seconds < 1) return '< 1 s';
+  if (seconds < 90) return `~${Math.round(seconds)} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 90) return `~${minutes} min`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return m === 0 ? `~${h} h` : `~${h} h ${m} min`;
+}
+
+export function formatMs(ms: number): string {
+  if (ms === 0) return 'none';
+  if (ms < 1000 || ms % 1000 !== 0) return `${ms} ms`;
+  const s = ms / 1000;
+  return s < 60 || s % 60 !== 0 ? `${s} s` : `${s / 60} min`;
+}
+
+function tableName(table: Intent['table']): string {
+  return typeof table === 'string' ? table : `${table.schema}.${table.name}`;
+}
+
+/** One line per intent, e.g. "rename column users.full_name → display_name (sync: app)". */
+export function describeIntent(intent: Intent): string {
+  switch (intent.kind) {
+    case 'rename_column':
+      return `rename column ${tableName(intent.table)}.${intent.from} → ${intent.to} (sync: ${intent.sync})`;
+    case 'add_column': {
+      const c = intent.column;
+      const parts = [c.type, c.nullable ? null : 'NOT NULL', c.default ? `DEFAULT ${c.default.expr}` : null].filter(Boolean);
+      return `add column ${tableName(intent.table)}.${c.name} ${parts.join(' ')}`;
+    }
+    case 'create_index':
+      return `create ${intent.unique ? 'unique ' : ''}index ${intent.name ? `${intent.name} ` : ''}on ${tableName(intent.table)} using ${intent.method} (${intent.columns.join(', ')})${intent.where ? ` where ${intent.where}` : ''}`;
+    case 'set_not_null':
+      return `set NOT NULL on ${tableName(intent.table)}.${intent.column}`;
+    default:
+      return JSON.stringify(intent);
+  }
+}
+
+export function engineLabel(plan: Plan): string {
+  const names: Record<string, string> = { postgres: 'PostgreSQL' };
+  return `${names[plan.engine.name] ?? plan.engine.name} ${plan.engine.version}`;
+}
+
+export function describeRows(facts: TableFacts): string {
+  return facts.rowEstimate < 0 ? 'row count unknown (never analyzed)' : `~${formatCount(facts.rowEstimate)} rows`;
+}
+
+/** "blocks reads and writes", "blocks writes", "blocks nothing". */
+export function describeBlocking(lock: LockClaim): string {
+  if (lock.blocksReads && lock.blocksWrites) return 'blocks reads and writes';
+  if (lock.blocksWrites) return 'blocks writes';
+  if (lock.blocksReads) return 'blocks reads';
+  return 'blocks neither reads nor writes';
+}
+
+const DURATION_WORDS: Record<LockClaim['duration'], string> = {
+  brief: 'held briefly (catalog change only)',
+  scan: 'held while the table is scanned',
+  rewrite: 'held while the table is rewritten',
+  rows: 'row locks only, one batch at a time',
+};
+
+export function describeLock(lock: LockClaim): string {
+  if (lock.mode === 'none') return 'none (application deploy)';
+  const on = lock.tables.length ? ` on ${lock.tables.join(', ')}` : '';
+  return `${lock.mode}${on}; ${DURATION_WORDS[lock.duration]}; ${describeBlocking(lock)}`;
+}
+
+export function describeTimeouts(t: Timeouts): string {
+  const retry =
+    t.retries === 0
+      ? 'no retry'
+      : `retried up to ${t.retries} times on lock timeout (SQLSTATE 55P03), backoff ${formatMs(t.initialBackoffMs)} doubling to ${formatMs(t.maxBackoffMs)}`;
+  return `lock_timeout ${formatMs(t.lockTimeoutMs)} per attempt, ${retry}; statement_timeout ${formatMs(t.statementTimeoutMs)}`;
+}
+
+export function describeRollback(rollback: Rollback): string {
+  switch (rollback.kind) {
+    case 'sql':
+      return `run the SQL below${rollback.transactional ? ' (in one transaction)' : ' (outside a transaction)'}${rollback.note ? ` — ${rollback.note}` : ''}`;
+    case 'deploy':
+      return `deploy back to release ${rollback.release}. ${sentence(rollback.instruction)}`;
+    case 'none':
+      return `nothing to undo. ${sentence(rollback.reason)}`;
+    case 'irreversible':
+      return `IRREVERSIBLE: ${sentence(rollback.reason)} Data lost: ${sentence(rollback.dataLost)}`;
+  }
+}
+
+/** Starts the text with a capital and ends it with a full stop unless it already ends with punctuation. */
+export function sentence(text: string): string {
+  const t = text.trim();
+  const capital = t.charAt(0).toUpperCase() + t.slice(1);
+  return /[.!?:]$/.test(capital) ? capital : `${capital}.`;
+}
+
+export function isPointOfNoReturn(plan: Plan, step: Step): boolean {
+  return plan.pointOfNoReturn?.step === step.n;
+}
+
+export function isLastReversible(plan: Plan, step: Step): boolean {
+  return plan.lastReversibleStep === step.n;
+}
+
+/** "1", "2–4", "3, 5". */
+export function formatStepList(steps: number[]): string {
+  if (steps.length === 0) return '—';
+  const sorted = [...steps].sort((a, b) => a - b);
+  const contiguous = sorted.every((n, i) => i === 0 || n === sorted[i - 1]! + 1);
+  return contiguous && sorted.length > 2 ? `${sorted[0]}–${sorted[sorted.length - 1]}` : sorted.join(', ');
+}
+
+/** SQL statements as a script: each ends with exactly one semicolon. */
+export function sqlScript(statements: string[]): string {
+  return statements.map((s) => (/;\s*$/.test(s) ? s.trimEnd() : `${s.trimEnd()};`)).join('\n');
+}
+
+export function formatExpected(expected: string | number | boolean): string {
+  return typeof expected === 'string' ? JSON.stringify(expected) : String(expected);
+}
