@@ -1,12 +1,26 @@
 import type { Plan } from './plan/types.js';
-import type { SchemaSnapshot } from './schema/snapshot.js';
-import type { IntentInput } from './intents/types.js';
+import type { SchemaSnapshot, TableRef } from './schema/snapshot.js';
+import { intentSchema, type Intent, type IntentInput } from './intents/types.js';
+import { PlanningError } from './errors.js';
+import { loadParser } from './input/pg-parser.js';
+import { sqlToIntents, type SourcedIntent } from './input/sql-to-intents.js';
+import { makeContext, resolveTable, type RecipeContext, type ResolvedOptions } from './intents/context.js';
+import type { RecipeResult } from './plan/draft.js';
+import { buildPlan } from './plan/build.js';
+import { planViolations } from './plan/invariants.js';
+import { snapshotsAfterSteps } from './schema/apply-to-snapshot.js';
+import { PG_MAX_KNOWN, PG_MIN_SUPPORTED } from './engines/postgres/capabilities.js';
+import { DEFAULT_SMALL_TABLE_BYTES } from './engines/postgres/size.js';
+import { addColumnRecipe } from './intents/add-column/postgres.js';
+import { renameColumnRecipe } from './intents/rename-column/postgres.js';
+import { createIndexRecipe } from './intents/create-index/postgres.js';
+import { setNotNullRecipe } from './intents/set-not-null/postgres.js';
 
 /** Knobs a user may set; every one has a safe default. */
 export interface PlanOptions {
   /** Rename: who keeps old and new column in sync while both exist. Default "app". */
   sync?: 'app' | 'trigger';
-  /** Rows per backfill batch. Default 5000 (1000 for wide rows is the user's call). */
+  /** Rows per backfill batch. Default 5000. */
   batchSize?: number;
   /** Pause between backfill batches, ms. Default 50. */
   pauseMs?: number;
@@ -14,11 +28,104 @@ export interface PlanOptions {
   lockTimeoutMs?: number;
   /** Retries after the first attempt on lock timeout. Default 10. */
   retries?: number;
+  /** Tables at or under this size get the one-statement change where that is safe. Default 8 MiB. */
+  smallTableBytes?: number;
+  /** For SQL input: the value existing rows get (NOT NULL column without default, or NULLs before SET NOT NULL). */
+  backfill?: string;
 }
 
 export type PlanInput = { sql: string } | { intents: IntentInput[] };
 
+export const DEFAULT_OPTIONS: ResolvedOptions = {
+  sync: 'app',
+  batchSize: 5000,
+  pauseMs: 50,
+  lockTimeoutMs: 2000,
+  retries: 10,
+  smallTableBytes: DEFAULT_SMALL_TABLE_BYTES,
+};
+
+/** Parses and validates the input into intents, each with the text it came from. */
+export async function readIntents(input: PlanInput, options: PlanOptions = {}): Promise<{ intent: Intent; statement: string }[]> {
+  await loadParser();
+  const raw: SourcedIntent[] =
+    'sql' in input
+      ? sqlToIntents(input.sql).map((s) => ({ ...s, intent: withSqlOptions(s.intent, options) }))
+      : input.intents.map((intent, i) => ({ intent, statement: `intent #${i + 1}: ${JSON.stringify(intent)}` }));
+  return raw.map(({ intent, statement }) => ({ intent: validateIntent(intent, statement), statement }));
+}
+
+function withSqlOptions(intent: IntentInput, options: PlanOptions): IntentInput {
+  if (options.backfill === undefined) return intent;
+  if (intent.kind === 'add_column' && intent.column.nullable === false && !intent.column.default) return { ...intent, column: { ...intent.column, backfill: options.backfill } };
+  if (intent.kind === 'set_not_null') return { ...intent, backfill: options.backfill };
+  return intent;
+}
+
+export function validateIntent(intent: unknown, statement: string): Intent {
+  const parsed = intentSchema.safeParse(intent);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(intent)'}: ${i.message}`).join('; ');
+    throw new PlanningError(`invalid intent: ${issues}. Kinds: add_column, rename_column, create_index, set_not_null`, statement);
+  }
+  return parsed.data;
+}
+
+/** Input + schema facts → a safe, numbered plan. Deterministic: same input, same plan. */
 export async function planChange(input: PlanInput, snapshot: SchemaSnapshot, options: PlanOptions = {}): Promise<Plan> {
-  void input; void snapshot; void options;
-  throw new Error('planChange: recipes are being written (placeholder until the planner lands)');
+  const resolved: ResolvedOptions = {
+    sync: options.sync ?? DEFAULT_OPTIONS.sync,
+    batchSize: positive(options.batchSize ?? DEFAULT_OPTIONS.batchSize, 'batch size'),
+    pauseMs: nonNegative(options.pauseMs ?? DEFAULT_OPTIONS.pauseMs, 'pause'),
+    lockTimeoutMs: positive(options.lockTimeoutMs ?? DEFAULT_OPTIONS.lockTimeoutMs, 'lock timeout'),
+    retries: nonNegative(options.retries ?? DEFAULT_OPTIONS.retries, 'retries'),
+    smallTableBytes: nonNegative(options.smallTableBytes ?? DEFAULT_OPTIONS.smallTableBytes, 'small-table threshold'),
+  };
+  const engine = snapshot.engine;
+  if (engine.name !== 'postgres') throw new PlanningError(`engine ${engine.name} is not supported yet; PostgreSQL 11–18 is`);
+  if (engine.versionNum < PG_MIN_SUPPORTED) throw new PlanningError(`PostgreSQL ${engine.version} is not supported: liveshift plans for PostgreSQL 11–18`);
+  const warnings = engine.versionNum > PG_MAX_KNOWN ? [`PostgreSQL ${engine.version} is newer than the versions liveshift's lock claims were verified on (11–18).`] : [];
+
+  const sourced = await readIntents(input, options);
+  let current = snapshot;
+  const results: RecipeResult[] = [];
+  const touched: TableRef[] = [];
+  const intents: Intent[] = [];
+  for (const { intent, statement } of sourced) {
+    const ref = resolveTable(current, intent.table, statement);
+    const ctx = makeContext(current, ref, resolved, statement);
+    const concrete: Intent = intent.kind === 'rename_column' ? { ...intent, sync: intent.sync ?? resolved.sync } : intent;
+    const result = recipeFor(ctx, concrete);
+    results.push(result);
+    touched.push(ref);
+    intents.push(concrete);
+    const after = snapshotsAfterSteps(current, result.steps.map((s, i) => ({ ...s, n: i + 1 })));
+    current = after.length ? after[after.length - 1]! : current;
+  }
+  const plan = buildPlan({ intents, engine, before: snapshot, touched, results, warnings });
+  const problems = planViolations(plan, { smallTableBytes: resolved.smallTableBytes });
+  if (problems.length) throw new Error(`internal error: the planner produced a plan that breaks its invariants:\n- ${problems.join('\n- ')}`);
+  return plan;
+}
+
+function recipeFor(ctx: RecipeContext, intent: Intent): RecipeResult {
+  switch (intent.kind) {
+    case 'add_column':
+      return addColumnRecipe(ctx, intent);
+    case 'rename_column':
+      return renameColumnRecipe(ctx, intent);
+    case 'create_index':
+      return createIndexRecipe(ctx, intent);
+    case 'set_not_null':
+      return setNotNullRecipe(ctx, intent);
+  }
+}
+
+function positive(n: number, what: string): number {
+  if (!Number.isFinite(n) || n <= 0) throw new PlanningError(`${what} must be a positive number, got ${n}`);
+  return n;
+}
+function nonNegative(n: number, what: string): number {
+  if (!Number.isFinite(n) || n < 0) throw new PlanningError(`${what} must be zero or more, got ${n}`);
+  return n;
 }

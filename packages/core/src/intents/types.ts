@@ -36,6 +36,8 @@ export const addColumnIntent = z
         type: z.string().min(1),
         nullable: z.boolean().default(true),
         default: defaultSpec.optional(),
+        /** What existing rows get when the column is NOT NULL without a default (SQL expression, may use other columns). */
+        backfill: z.string().min(1).optional(),
       })
       .strict(),
   })
@@ -48,7 +50,7 @@ export const renameColumnIntent = z
     from: identifier,
     to: identifier,
     /** app: the application dual-writes; trigger: a database trigger keeps both columns in sync. */
-    sync: z.enum(['app', 'trigger']).default('app'),
+    sync: z.enum(['app', 'trigger']).optional(),
   })
   .strict();
 
@@ -72,6 +74,8 @@ export const setNotNullIntent = z
     kind: z.literal('set_not_null'),
     table: tableName,
     column: identifier,
+    /** Value for rows that are NULL now (SQL expression); without it the plan expects none. */
+    backfill: z.string().min(1).optional(),
   })
   .strict();
 

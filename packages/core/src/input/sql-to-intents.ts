@@ -1,0 +1,120 @@
+import { PlanningError } from '../errors.js';
+import { SUPPORTED_INTENTS, type IntentInput } from '../intents/types.js';
+import { deparseNode, parseStatements, type Node, type ParsedStatement } from './pg-parser.js';
+import { formatTypeName } from '../engines/postgres/types.js';
+
+/** A statement's intents plus the statement text they came from (for error messages). */
+export interface SourcedIntent {
+  intent: IntentInput;
+  statement: string;
+}
+
+export function supportedList(): string {
+  return SUPPORTED_INTENTS.map((s) => `  - ${s.sql}`).join('\n');
+}
+
+function unsupported(stmt: ParsedStatement, what: string): never {
+  throw new PlanningError(`${what} is not supported yet. liveshift plans these PostgreSQL changes:\n${supportedList()}`, stmt.text);
+}
+
+function tableOf(relation: Node): IntentInput['table'] {
+  const name = relation.relname as string;
+  return relation.schemaname ? { schema: relation.schemaname as string, name } : name;
+}
+
+/** Naive PostgreSQL DDL → intents, through the real parser. Requires loadParser(). */
+export function sqlToIntents(sql: string): SourcedIntent[] {
+  const statements = parseStatements(sql);
+  if (!statements.length) throw new PlanningError('no SQL statement given', sql.trim());
+  return statements.flatMap((stmt) => statementToIntents(stmt).map((intent) => ({ intent, statement: stmt.text })));
+}
+
+function statementToIntents(stmt: ParsedStatement): IntentInput[] {
+  const n = stmt.node;
+  switch (stmt.type) {
+    case 'RenameStmt':
+      if (n.renameType === 'OBJECT_COLUMN' && n.relationType === 'OBJECT_TABLE') {
+        return [{ kind: 'rename_column', table: tableOf(n.relation), from: n.subname, to: n.newname }];
+      }
+      return unsupported(stmt, `renaming ${String(n.renameType).replace('OBJECT_', '').toLowerCase()}s`);
+    case 'AlterTableStmt':
+      if (n.objtype !== 'OBJECT_TABLE') return unsupported(stmt, `ALTER ${String(n.objtype).replace('OBJECT_', '')}`);
+      return (n.cmds as Node[]).map((c) => alterTableCmd(stmt, n.relation, c.AlterTableCmd));
+    case 'IndexStmt':
+      return [createIndex(stmt, n)];
+    default:
+      return unsupported(stmt, `this statement (${stmt.type})`);
+  }
+}
+
+function alterTableCmd(stmt: ParsedStatement, relation: Node, cmd: Node): IntentInput {
+  const table = tableOf(relation);
+  switch (cmd.subtype) {
+    case 'AT_AddColumn':
+      return addColumn(stmt, table, cmd.def.ColumnDef);
+    case 'AT_SetNotNull':
+      return { kind: 'set_not_null', table, column: cmd.name };
+    default:
+      return unsupported(stmt, `ALTER TABLE … ${describeSubtype(cmd.subtype)}`);
+  }
+}
+
+function describeSubtype(subtype: string): string {
+  return subtype.replace(/^AT_/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
+}
+
+function addColumn(stmt: ParsedStatement, table: IntentInput['table'], def: Node): IntentInput {
+  if (def.collClause) unsupported(stmt, 'ADD COLUMN … COLLATE');
+  let nullable = true;
+  let defaultExpr: string | undefined;
+  for (const c of (def.constraints as Node[] | undefined) ?? []) {
+    const k = c.Constraint;
+    switch (k.contype) {
+      case 'CONSTR_NOTNULL':
+        nullable = false;
+        break;
+      case 'CONSTR_NULL':
+        nullable = true;
+        break;
+      case 'CONSTR_DEFAULT':
+        defaultExpr = deparseNode(k.raw_expr);
+        break;
+      default:
+        unsupported(stmt, `ADD COLUMN with ${String(k.contype).replace('CONSTR_', '')}`);
+    }
+  }
+  return {
+    kind: 'add_column',
+    table,
+    column: {
+      name: def.colname,
+      type: formatTypeName(def.typeName),
+      nullable,
+      ...(defaultExpr !== undefined ? { default: { expr: defaultExpr } } : {}),
+    },
+  };
+}
+
+function createIndex(stmt: ParsedStatement, n: Node): IntentInput {
+  if (n.indexIncludingParams?.length) unsupported(stmt, 'CREATE INDEX … INCLUDE (…)');
+  if (n.nulls_not_distinct) unsupported(stmt, 'CREATE INDEX … NULLS NOT DISTINCT');
+  if (n.options?.length) unsupported(stmt, 'CREATE INDEX … WITH (storage parameters)');
+  if (n.tableSpace) unsupported(stmt, 'CREATE INDEX … TABLESPACE');
+  if (n.relation.inh === false) unsupported(stmt, 'CREATE INDEX ON ONLY');
+  const columns = (n.indexParams as Node[]).map((p) => {
+    const e = p.IndexElem;
+    if (e.ordering !== 'SORTBY_DEFAULT' || e.nulls_ordering !== 'SORTBY_NULLS_DEFAULT' || e.opclass || e.collation) {
+      unsupported(stmt, 'index keys with ASC/DESC, NULLS FIRST/LAST, an operator class or a collation');
+    }
+    return e.name !== undefined ? (e.name as string) : `(${deparseNode(e.expr)})`;
+  });
+  return {
+    kind: 'create_index',
+    table: tableOf(n.relation),
+    ...(n.idxname ? { name: n.idxname as string } : {}),
+    columns,
+    unique: Boolean(n.unique),
+    ...(n.whereClause ? { where: deparseNode(n.whereClause) } : {}),
+    method: (n.accessMethod as string | undefined) ?? 'btree',
+  } as IntentInput;
+}

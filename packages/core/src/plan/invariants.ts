@@ -1,0 +1,115 @@
+import type { Plan, Step } from './types.js';
+import { parseStatements, type Node, type ParsedStatement } from '../input/pg-parser.js';
+
+/**
+ * The plan invariants of DESIGN §1, checked on every plan the planner returns and on every plan
+ * file a runner loads. Statements are inspected with the real parser, not by pattern.
+ */
+export interface InvariantOptions {
+  /** Tables at or under this size may hold a strong lock while scanned (see engines/postgres/size.ts). */
+  smallTableBytes: number;
+}
+
+export function planViolations(plan: Plan, options: InvariantOptions): string[] {
+  const problems: string[] = [];
+  const sizes = new Map(plan.tables.map((t) => [t.table, t.sizeBytes]));
+  plan.steps.forEach((step, i) => {
+    const at = `step ${step.n} (${step.title})`;
+    if (step.n !== i + 1) problems.push(`${at}: steps must be numbered 1, 2, … in order`);
+    problems.push(...rollbackProblems(step, at));
+    if (step.kind === 'app') {
+      if (step.sql.length) problems.push(`${at}: an application step carries no SQL`);
+      if (!step.instruction) problems.push(`${at}: an application step must say what the application must do`);
+      return;
+    }
+    const statements = step.sql.flatMap((s) => parseStatements(s));
+    if (step.transactional) {
+      for (const s of statements) if (nonTransactional(s)) problems.push(`${at}: "${s.text}" cannot run in a transaction but the step is transactional`);
+    }
+    const locking = statements.filter(takesTableLock);
+    if (locking.length > 1) problems.push(`${at}: ${locking.length} lock-taking DDL statements; at most one per step`);
+    if (locking.length && !step.timeouts) problems.push(`${at}: lock-taking DDL without a lock wait budget (timeouts)`);
+    for (const s of statements) {
+      const need = minVersion(s);
+      if (need > plan.engine.versionNum) problems.push(`${at}: "${s.text}" needs server_version_num ${need}, target is ${plan.engine.versionNum}`);
+    }
+    if (step.lock.blocksWrites && (step.lock.duration === 'scan' || step.lock.duration === 'rewrite')) {
+      for (const table of step.lock.tables) {
+        const size = sizes.get(table);
+        if (size === undefined || size > options.smallTableBytes) {
+          problems.push(`${at}: holds ${step.lock.mode} (blocks writes) during a ${step.lock.duration} of ${table}, which is not a small table`);
+        }
+      }
+    }
+  });
+  const firstIrreversible = plan.steps.find((s) => s.rollback.kind === 'irreversible');
+  if ((firstIrreversible?.n ?? null) !== (plan.pointOfNoReturn?.step ?? null)) {
+    problems.push('the point of no return must be the first irreversible step');
+  }
+  return problems;
+}
+
+function rollbackProblems(step: Step, at: string): string[] {
+  const r = step.rollback;
+  if (r.kind === 'sql') {
+    if (!r.sql.length) return [`${at}: rollback of kind sql has no statements`];
+    if (r.transactional) {
+      const bad = r.sql.flatMap((s) => parseStatements(s)).filter(nonTransactional);
+      if (bad.length) return [`${at}: rollback "${bad[0]!.text}" cannot run in a transaction`];
+    }
+  }
+  if (r.kind === 'irreversible' && (!r.reason || !r.dataLost)) return [`${at}: an irreversible step must say why and what data is lost`];
+  return [];
+}
+
+/** Statements PostgreSQL refuses inside a transaction block. */
+export function nonTransactional(s: ParsedStatement): boolean {
+  const n = s.node;
+  switch (s.type) {
+    case 'IndexStmt':
+      return Boolean(n.concurrent);
+    case 'DropStmt':
+      return Boolean(n.concurrent);
+    case 'ReindexStmt':
+      return ((n.params as Node[] | undefined) ?? []).some((p) => p.DefElem?.defname === 'concurrently');
+    case 'VacuumStmt':
+    case 'CreatedbStmt':
+    case 'DropdbStmt':
+    case 'AlterSystemStmt':
+      return true;
+    case 'AlterTableStmt':
+      return ((n.cmds as Node[]) ?? []).some((c) => c.AlterTableCmd?.subtype === 'AT_DetachPartition' && c.AlterTableCmd?.def?.PartitionCmd?.concurrent);
+    default:
+      return false;
+  }
+}
+
+/** DDL that takes a lock on a table; function DDL, queries and DML (row locks) do not count. */
+export function takesTableLock(s: ParsedStatement): boolean {
+  switch (s.type) {
+    case 'SelectStmt':
+    case 'UpdateStmt':
+    case 'InsertStmt':
+    case 'DeleteStmt':
+    case 'CreateFunctionStmt':
+    case 'VariableSetStmt':
+      return false;
+    case 'DropStmt':
+      return s.node.removeType !== 'OBJECT_FUNCTION';
+    default:
+      return true;
+  }
+}
+
+/** server_version_num a statement needs, for the features that arrived after 11. */
+function minVersion(s: ParsedStatement): number {
+  if (s.type === 'ReindexStmt' && nonTransactional(s)) return 120000;
+  if (s.type === 'AlterTableStmt') {
+    for (const c of (s.node.cmds as Node[]) ?? []) {
+      const cmd = c.AlterTableCmd;
+      if (cmd?.subtype === 'AT_DetachPartition' && cmd.def?.PartitionCmd?.concurrent) return 140000;
+      if (cmd?.subtype === 'AT_AddConstraint' && cmd.def?.Constraint?.contype === 'CONSTR_NOTNULL') return 180000;
+    }
+  }
+  return 110000;
+}
