@@ -28,8 +28,9 @@ export function parseStatements(sql: string): ParsedStatement[] {
   try {
     result = parseSync(sql) as typeof result;
   } catch (e) {
-    const err = e as Error & { cursorPosition?: number };
-    const at = typeof err.cursorPosition === 'number' ? ` at character ${err.cursorPosition}` : '';
+    const err = e as Error & { sqlDetails?: { cursorPosition?: number } };
+    const pos = err.sqlDetails?.cursorPosition;
+    const at = typeof pos === 'number' ? ` at character ${pos + 1}` : '';
     throw new PlanningError(`the SQL does not parse${at}: ${err.message}`, sql.trim());
   }
   return (result.stmts ?? []).map((s) => {
