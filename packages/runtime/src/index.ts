@@ -1,0 +1,37 @@
+export { LiveshiftError, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_WAITING_FOR_RELEASE, sqlState } from './errors.js';
+export type { LiveshiftExitCode, LiveshiftErrorOptions } from './errors.js';
+export { connect, parseDatabaseUrl, redactUrl } from './connect.js';
+export type { DatabaseEngine, DatabaseTarget } from './connect.js';
+export { startEmbeddedPostgres, embeddedBinDir } from './embedded-server.js';
+export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded-server.js';
+export { introspectPostgres, engineInfo } from './postgres/introspect.js';
+export { executeStatements } from './postgres/execute-ddl.js';
+export type { ExecuteStatementsOptions } from './postgres/execute-ddl.js';
+export { runBackfill, backfillTableSql } from './postgres/backfill.js';
+export type { BackfillOptions, BackfillProgress, BackfillProgressCallback } from './postgres/backfill.js';
+export { evaluateCheckpoint, assertCheckpoint } from './postgres/checkpoint.js';
+export type { CheckpointResult } from './postgres/checkpoint.js';
+export { executeDatabaseStep, stepLabel, indexesBuiltBy } from './postgres/execute-step.js';
+export type { DatabaseStepContext } from './postgres/execute-step.js';
+export { executeRollback } from './postgres/rollback.js';
+export type { RollbackOutcome, RollbackContext } from './postgres/rollback.js';
+export { isInvalidIndex, dropIndexConcurrently } from './postgres/invalid-index.js';
+export type { IndexLocation } from './postgres/invalid-index.js';
+export { DEFAULT_TIMEOUTS, backoffMs, isLockNotAvailable, withLockRetry } from './postgres/lock-retry.js';
+export type { LockRetryContext } from './postgres/lock-retry.js';
+export {
+  STATE_SCHEMA,
+  planId,
+  ensureStateTable,
+  readStepStates,
+  markStepRunning,
+  markStepDone,
+  markStepRolledBack,
+} from './state.js';
+export type { StepState, StepStatus, BackfillCursor } from './state.js';
+export { DEPLOYED_ENV, confirmedRelease, isReleaseLive, waitingForReleaseError, waitingMessage } from './release-gate.js';
+export type { WaitingForRelease } from './release-gate.js';
+export { applyPlan, rollbackPlanStep } from './apply.js';
+export type { ApplyOptions, ApplyResult, RollbackOptions, RollbackResult } from './apply.js';
+export { createBackfillProgressReporter, progressLine } from './progress.js';
+export type { ProgressReporterOptions } from './progress.js';

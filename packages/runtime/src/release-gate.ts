@@ -1,0 +1,49 @@
+import { releaseIndex } from '@liveshift/core';
+import { EXIT_BAD_INPUT, EXIT_WAITING_FOR_RELEASE, LiveshiftError, errorMessage } from './errors.js';
+
+/**
+ * Application releases are confirmed by the operator, never guessed: `--deployed <release>` on the
+ * CLI, or LIVESHIFT_DEPLOYED for migration files run by a framework's own runner (DESIGN §8).
+ */
+
+export const DEPLOYED_ENV = 'LIVESHIFT_DEPLOYED';
+
+export interface WaitingForRelease {
+  step: number;
+  release: string;
+  instruction: string;
+}
+
+/** The confirmed release: the explicit value, else LIVESHIFT_DEPLOYED, else none. */
+export function confirmedRelease(deployed: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = deployed ?? env[DEPLOYED_ENV];
+  if (value === undefined || value.trim() === '') return undefined;
+  parseRelease(value, deployed === undefined ? DEPLOYED_ENV : '--deployed');
+  return value.trim();
+}
+
+export function parseRelease(release: string, source: string): number {
+  try {
+    return releaseIndex(release);
+  } catch (error) {
+    throw new LiveshiftError(`${source}: ${errorMessage(error)}`, EXIT_BAD_INPUT, { cause: error });
+  }
+}
+
+/** True when `confirmed` is `required` or a later release. */
+export function isReleaseLive(required: string, confirmed: string | undefined): boolean {
+  if (confirmed === undefined) return false;
+  return parseRelease(confirmed, 'confirmed release') >= parseRelease(required, 'step release');
+}
+
+/** For migration files run by a framework: stop the runner (exit 3) with the step's instruction. */
+export function waitingForReleaseError(waiting: WaitingForRelease): LiveshiftError {
+  return new LiveshiftError(waitingMessage(waiting), EXIT_WAITING_FOR_RELEASE, { step: waiting.step });
+}
+
+export function waitingMessage(waiting: WaitingForRelease): string {
+  return (
+    `step ${waiting.step} waits for release ${waiting.release} to be live: ${waiting.instruction}\n` +
+    `  once it is deployed, confirm it with --deployed ${waiting.release} (or ${DEPLOYED_ENV}=${waiting.release}) and run again`
+  );
+}
