@@ -7,7 +7,7 @@ export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded-serve
 export { introspectPostgres, engineInfo } from './postgres/introspect.js';
 export { executeStatements } from './postgres/execute-ddl.js';
 export type { ExecuteStatementsOptions } from './postgres/execute-ddl.js';
-export { runBackfill, backfillTableSql } from './postgres/backfill.js';
+export { runBackfill, resolveBackfillTable } from './postgres/backfill.js';
 export type { BackfillOptions, BackfillProgress, BackfillProgressCallback } from './postgres/backfill.js';
 export { evaluateCheckpoint, assertCheckpoint } from './postgres/checkpoint.js';
 export type { CheckpointResult } from './postgres/checkpoint.js';

@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { quoteIdent, type BackfillSpec, type Timeouts } from '@liveshift/core';
-import { EXIT_BAD_INPUT, LiveshiftError } from '../errors.js';
+import { qualify, quoteIdent, type BackfillSpec, type TableRef, type Timeouts } from '@liveshift/core';
+import { EXIT_BAD_INPUT, EXIT_FAILED, LiveshiftError } from '../errors.js';
 import { saveBackfillCursor, saveBackfillUpperKey, type BackfillCursor } from '../state.js';
 import { durationSetting, sleep, withLockRetry } from './lock-retry.js';
 
@@ -40,12 +40,23 @@ export interface BackfillOptions {
   resumeFrom: { cursor: BackfillCursor | null; upperKey: string[] | null };
 }
 
-/** The table as SQL: already-quoted text is used as is, `schema.table` is quoted part by part. */
-export function backfillTableSql(table: string): string {
-  if (table.includes('"')) return table;
-  const dot = table.indexOf('.');
-  if (dot < 0) return quoteIdent(table);
-  return `${quoteIdent(table.slice(0, dot))}.${quoteIdent(table.slice(dot + 1))}`;
+/**
+ * The table a backfill names as `schema.table` (the plan's display form), found in the catalog
+ * rather than split at a dot, so names that contain dots or quotes still resolve exactly.
+ */
+export async function resolveBackfillTable(client: Pick<pg.ClientBase, 'query'>, table: string): Promise<TableRef> {
+  const { rows } = await client.query(
+    `SELECT n.nspname AS schema, c.relname AS name
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind IN ('r', 'p') AND n.nspname || '.' || c.relname = $1`,
+    [table],
+  );
+  if (rows.length === 1) return rows[0] as TableRef;
+  if (rows.length === 0) throw new LiveshiftError(`the backfill's table ${table} does not exist in this database`, EXIT_FAILED);
+  throw new LiveshiftError(
+    `the backfill's table ${table} is ambiguous here: ${rows.map((r) => `schema "${r.schema}" table "${r.name}"`).join(' or ')}`,
+    EXIT_FAILED,
+  );
 }
 
 function validateSpec(spec: BackfillSpec, label: string, step: number): void {
@@ -62,8 +73,11 @@ class KeysetQueries {
   private readonly keys: string[];
   private readonly keyList: string;
 
-  constructor(private readonly spec: BackfillSpec) {
-    this.table = backfillTableSql(spec.table);
+  constructor(
+    private readonly spec: BackfillSpec,
+    table: TableRef,
+  ) {
+    this.table = qualify(table);
     this.keys = spec.keyColumns.map(quoteIdent);
     this.keyList = this.keys.join(', ');
   }
@@ -111,7 +125,7 @@ class KeysetQueries {
 export async function runBackfill(client: pg.ClientBase, spec: BackfillSpec, options: BackfillOptions): Promise<BackfillCursor> {
   const { label, step, timeouts, log } = options;
   validateSpec(spec, label, step);
-  const queries = new KeysetQueries(spec);
+  const queries = new KeysetQueries(spec, await resolveBackfillTable(client, spec.table));
   const retry = { timeouts, label, tables: [spec.table], step, log };
 
   // one short transaction, with the same bounded lock wait as every batch
