@@ -1,0 +1,112 @@
+import pg from 'pg';
+import { expect } from 'vitest';
+import { applyToSnapshot, releaseIndex, type Plan, type PgLockMode, type Step } from '@liveshift/core';
+import { applyPlan, connect, introspectPostgres, rollbackPlanStep } from '@liveshift/runtime';
+import { comparable } from './schema-compare.js';
+import { observeWhileBlocked, strongest, tableLocks } from './lock-observer.js';
+
+export interface StepReport {
+  step: number;
+  observedLock?: PgLockMode;
+  rewrote: boolean;
+  rolledBackAndReapplied: boolean;
+}
+
+/**
+ * Runs a plan one step at a time the way an operator would, and after every step checks what a
+ * user would check: the lock observed while it ran equals the step's claim, a "no rewrite" claim
+ * holds (relfilenode unchanged), the introspected schema equals applyToSnapshot's prediction, and
+ * — before the point of no return — the rollback restores the previous schema, after which the
+ * step is applied again.
+ */
+export async function runStepByStep(args: {
+  url: string;
+  plan: Plan;
+  /** Called before an application step runs: the test "deploys" that release. */
+  onRelease?: (release: number) => void | Promise<void>;
+  /** SQL a blocker runs so non-transactional steps wait while holding their lock (e.g. UPDATE one row). */
+  blockingSql: string;
+}): Promise<StepReport[]> {
+  const { url, plan } = args;
+  const client = await connect(url);
+  const reports: StepReport[] = [];
+  const quiet = { log: () => {}, onProgress: false as const };
+  try {
+    for (const step of plan.steps) {
+      const deployed = step.deploy;
+      if (step.kind === 'app') {
+        await args.onRelease?.(releaseIndex(step.deploy));
+        const r = await applyPlan(client, plan, { step: step.n, deployed, ...quiet });
+        expect(r.ran).toEqual([step.n]);
+        reports.push({ step: step.n, rewrote: false, rolledBackAndReapplied: false });
+        continue;
+      }
+      const before = await introspectPostgres(client);
+      const files = await relfilenodes(client, step.lock.tables);
+      const observedLock = await applyObserved(url, client, plan, step, args.blockingSql);
+      const after = await introspectPostgres(client);
+      const expected = applyToSnapshot(before, step);
+      expect(comparable(after), `schema after step ${step.n} (${step.title})`).toEqual(comparable(expected));
+      if (step.sql.length) {
+        expect(observedLock, `lock taken by step ${step.n} (${step.title})`).toBe(step.lock.mode);
+      }
+      const rewrote = !sameFiles(files, await relfilenodes(client, step.lock.tables));
+      if (step.lock.duration !== 'rewrite') expect(rewrote, `step ${step.n} claims no rewrite`).toBe(false);
+
+      let rolledBackAndReapplied = false;
+      const beforePonr = !plan.pointOfNoReturn || step.n < plan.pointOfNoReturn.step;
+      if (beforePonr && step.rollback.kind === 'sql') {
+        const rb = await rollbackPlanStep(client, plan, step.n, { deployed, log: () => {} });
+        expect(rb.rolledBack, `rollback of step ${step.n}`).toBe(true);
+        expect(comparable(await introspectPostgres(client)), `schema after rolling back step ${step.n}`).toEqual(comparable(before));
+        await applyPlan(client, plan, { step: step.n, deployed, ...quiet });
+        expect(comparable(await introspectPostgres(client)), `schema after re-applying step ${step.n}`).toEqual(comparable(expected));
+        rolledBackAndReapplied = true;
+      }
+      reports.push({ step: step.n, observedLock, rewrote, rolledBackAndReapplied });
+    }
+    return reports;
+  } finally {
+    await client.end();
+  }
+}
+
+async function applyObserved(url: string, client: pg.Client, plan: Plan, step: Step, blockingSql: string): Promise<PgLockMode | undefined> {
+  const quiet = { log: () => {}, onProgress: false as const, deployed: step.deploy };
+  const claimed = step.lock.tables;
+  if (!step.sql.length) {
+    await applyPlan(client, plan, { step: step.n, ...quiet });
+    return undefined;
+  }
+  if (step.transactional) {
+    let seen: PgLockMode | undefined;
+    await applyPlan(client, plan, {
+      step: step.n,
+      ...quiet,
+      observe: async (_s, c) => {
+        const locks = await tableLocks(c, claimed);
+        seen = strongest(claimed.flatMap((t) => locks.get(t) ?? []));
+      },
+    });
+    return seen;
+  }
+  const { locks } = await observeWhileBlocked(url, claimed[0]!, blockingSql, () => applyPlan(client, plan, { step: step.n, ...quiet }));
+  return strongest([...locks.values()].flat());
+}
+
+async function relfilenodes(client: pg.Client, tables: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const t of tables) {
+    const dot = t.indexOf('.');
+    const { rows } = await client.query<{ relfilenode: string }>(
+      `SELECT c.relfilenode::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`,
+      [t.slice(0, dot), t.slice(dot + 1)],
+    );
+    out.set(t, rows[0]?.relfilenode ?? 'missing');
+  }
+  return out;
+}
+
+function sameFiles(a: Map<string, string>, b: Map<string, string>): boolean {
+  return [...a].every(([k, v]) => b.get(k) === v);
+}
