@@ -201,7 +201,8 @@ export const planSchema = z
     plan.steps.forEach((s, i) => {
       if (s.n !== i + 1) ctx.addIssue({ code: 'custom', path: ['steps', i, 'n'], message: `steps are numbered 1, 2, 3, ... in order; expected ${i + 1}, found ${s.n}` });
       if (s.kind === 'app' && s.sql.length > 0) ctx.addIssue({ code: 'custom', path: ['steps', i, 'sql'], message: 'an app step carries no SQL' });
-      if (s.kind !== 'app' && s.sql.length === 0) ctx.addIssue({ code: 'custom', path: ['steps', i, 'sql'], message: `a ${s.kind} step needs at least one statement` });
+      if ((s.kind === 'ddl' || s.kind === 'backfill') && s.sql.length === 0) ctx.addIssue({ code: 'custom', path: ['steps', i, 'sql'], message: `a ${s.kind} step needs at least one statement` });
+      if (s.kind === 'validate' && s.sql.length === 0 && s.checkpoint === null) ctx.addIssue({ code: 'custom', path: ['steps', i, 'checkpoint'], message: 'a validate step without statements needs a checkpoint (the check it runs)' });
       if (s.kind === 'app' && s.instruction.trim() === '') ctx.addIssue({ code: 'custom', path: ['steps', i, 'instruction'], message: 'an app step must say what the application does' });
       if (!plan.releases.some((r) => r.release === s.deploy)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'deploy'], message: `release ${s.deploy} is not listed in releases` });
       const prev = plan.steps[i - 1];

@@ -106,8 +106,10 @@ function renderStep(plan: Plan, step: Step): string[] {
   if (step.kind === 'app') {
     out.push(`**What the application must do (release ${step.deploy}):** ${step.instruction}`, '');
     out.push(`Runners stop here until release ${step.deploy} is confirmed live (\`--deployed ${step.deploy}\` or \`LIVESHIFT_DEPLOYED=${step.deploy}\`).`, '');
-  } else {
+  } else if (step.sql.length > 0) {
     out.push('```sql', sqlScript(step.sql), '```', '');
+  } else {
+    out.push('No statement of its own: the checkpoint query below is the check.', '');
   }
 
   if (step.backfill) {

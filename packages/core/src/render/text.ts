@@ -74,7 +74,7 @@ function renderStep(plan: Plan, step: Step, c: Colors): string[] {
       const t = step.timeouts;
       line('timeout', `lock_timeout ${formatMs(t.lockTimeoutMs)} × ${t.retries + 1} attempts` + (t.statementTimeoutMs ? `, statement_timeout ${formatMs(t.statementTimeoutMs)}` : ''));
     }
-    line('sql', sqlScript(step.sql));
+    if (step.sql.length > 0) line('sql', sqlScript(step.sql));
   }
   if (step.backfill) {
     const b = step.backfill;
