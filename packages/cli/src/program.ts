@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { registerApply } from './commands/apply.js';
+import { registerDemo } from './commands/demo.js';
+import { registerPlan } from './commands/plan.js';
+import { registerSnapshot } from './commands/snapshot.js';
+import { EXIT_BAD_INPUT, EXIT_OK, describeError, exitCodeOf } from './errors.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const OVERVIEW = `
+Examples:
+  $ liveshift demo                      # see it work: a real PostgreSQL 18, 1M rows, live traffic
+  $ liveshift snapshot --db postgres://app@db/app --out schema.json
+  $ liveshift plan "ALTER TABLE users RENAME COLUMN full_name TO display_name" --snapshot schema.json
+  $ liveshift plan "ALTER TABLE users RENAME COLUMN full_name TO display_name" --snapshot schema.json \\
+      --format json --out plan.json
+  $ liveshift apply plan.json --db postgres://app@db/app --step 1
+  $ liveshift apply plan.json --db postgres://app@db/app --through 4 --deployed A+1
+
+Run liveshift <command> --help for each command's options and examples.
+Exit codes: 0 done, 1 failed, 2 bad input, 3 waiting for a release to be confirmed.`;
+
+export function createProgram(): Command {
+  const program = new Command();
+  program
+    .name('liveshift')
+    .description(
+      'Turn a schema change into a zero-downtime plan: numbered, reversible steps that are safe under live ' +
+        'traffic, with the application deploys sequenced between them.',
+    )
+    .version(pkg.version, '-V, --version', 'print the liveshift version')
+    .helpOption('-h, --help', 'show help')
+    .showHelpAfterError('(add --help for usage and examples)')
+    .configureOutput({
+      // "error: unknown option '--x'" → "liveshift: unknown option '--x'"
+      outputError: (text, write) => write(`liveshift: ${text.replace(/^error: /, '')}`),
+    })
+    .exitOverride()
+    .addHelpText('after', OVERVIEW);
+  // settings above are inherited by the subcommands created below
+  registerPlan(program);
+  registerSnapshot(program);
+  registerApply(program);
+  registerDemo(program);
+  program.commands.forEach((c) => c.helpOption('-h, --help', 'show help'));
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; never throws. */
+export async function runCli(argv: string[]): Promise<number> {
+  const program = createProgram();
+  try {
+    await program.parseAsync(argv);
+    return process.exitCode === undefined ? EXIT_OK : Number(process.exitCode);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander already printed help, the version, or the usage error
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT_OK;
+      return EXIT_BAD_INPUT;
+    }
+    process.stderr.write(`liveshift: ${describeError(error)}\n`);
+    return exitCodeOf(error);
+  }
+}
