@@ -11,6 +11,7 @@ import {
   introspectPostgres,
   redactUrl,
   startEmbeddedPostgres,
+  stepLabel,
   type EmbeddedPostgres,
 } from '@liveshift/runtime';
 import type pg from 'pg';
@@ -168,12 +169,17 @@ async function applyUnderTraffic(
     const t0 = performance.now();
     say(`\n▶ step ${step.n}/${plan.steps.length} [${step.kind}, release ${step.deploy}]: ${step.title}`);
     for (;;) {
+      // The demo's own header and "deploying release" lines already say what the runtime's
+      // running/done/waiting lines would; everything else the runtime says is shown.
+      const quiet = (m: string) =>
+        m === `${stepLabel(step)}: running` || m === `${stepLabel(step)}: done` || m.startsWith(`step ${step.n} waits for release `);
       // backfill progress: the runtime's own reporter (a bar on a terminal, periodic lines otherwise)
-      const result = await applyPlan(admin, plan, { step: step.n, deployed, log: (m) => say(`  ${m}`) });
+      const result = await applyPlan(admin, plan, { step: step.n, deployed, log: (m) => quiet(m) || say(`  ${m}`) });
       if (!result.waitingFor) break;
       const release = result.waitingFor.release;
       const version = byRelease.get(release);
-      say(`  deploying release ${release}: ${result.waitingFor.instruction}`);
+      const instruction = result.waitingFor.instruction || plan.releases.find((r) => r.release === release)?.summary || '';
+      say(`  deploying release ${release}: ${instruction}`);
       if (version) {
         await workload.deploy(version);
         say(`  release ${release} is live (the application ${version.describe}); confirming --deployed ${release}`);
