@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Plan } from '@liveshift/core';
+import { sqlState } from './errors.js';
 
 /**
  * Progress of a plan, kept in the target database itself so that any runner (the CLI, a
@@ -38,6 +39,16 @@ export function planId(plan: Plan): string {
 }
 
 export async function ensureStateTable(client: Queryable): Promise<void> {
+  try {
+    await createStateTable(client);
+  } catch (error) {
+    // two runners creating it at the same instant: IF NOT EXISTS is not atomic, the loser sees a
+    // duplicate; the objects exist now
+    if (!['23505', '42P06', '42P07'].includes(sqlState(error) ?? '')) throw error;
+  }
+}
+
+async function createStateTable(client: Queryable): Promise<void> {
   await client.query(`CREATE SCHEMA IF NOT EXISTS ${STATE_SCHEMA}`);
   await client.query(`
     CREATE TABLE IF NOT EXISTS ${STATE_SCHEMA}.step_state (

@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import { releaseIndex, type Step } from '@liveshift/core';
+import type { Step } from '@liveshift/core';
 import { EXIT_BAD_INPUT, EXIT_FAILED, LiveshiftError, describeDatabaseError } from '../errors.js';
-import { DEPLOYED_ENV, type WaitingForRelease } from '../release-gate.js';
+import { DEPLOYED_ENV, parseRelease, type WaitingForRelease } from '../release-gate.js';
 import { executeStatements } from './execute-ddl.js';
 import { stepLabel } from './execute-step.js';
 import type { IndexLocation } from './invalid-index.js';
@@ -37,7 +37,7 @@ export async function executeRollback(client: pg.ClientBase, step: Step, context
     case 'deploy': {
       // the database may only be taken back once the older application is what is running
       const confirmed = context.deployed;
-      if (confirmed === undefined || releaseIndex(confirmed) > releaseIndex(rollback.release)) {
+      if (confirmed === undefined || parseRelease(confirmed, '--deployed') > parseRelease(rollback.release, `${label}: release`)) {
         return { rolledBack: false, waitingFor: { step: step.n, release: rollback.release, instruction: rollback.instruction } };
       }
       const message = `release ${rollback.release} confirmed live (${confirmed}): ${rollback.instruction}`;
