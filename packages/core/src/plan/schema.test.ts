@@ -58,6 +58,10 @@ describe('parsePlanJson', () => {
     expect(errorOf(edited((p) => (p.steps[0].deploy = 'B'))).message).toContain('steps[0].deploy: must be a release name');
     expect(errorOf(edited((p) => (p.pointOfNoReturn.step = 5))).message).toContain('pointOfNoReturn.step: step 5 is the point of no return but its rollback is "deploy"');
     expect(errorOf(edited((p) => (p.steps[1].sql = ['SELECT 1']))).message).toContain('steps[1].sql: an app step carries no SQL');
+    expect(errorOf(edited((p) => (p.pointOfNoReturn = null))).message).toContain('pointOfNoReturn: step 6 is irreversible, so the plan has a point of no return');
+    expect(
+      errorOf(edited((p) => (p.steps[0].rollback = { kind: 'irreversible', reason: 'x', dataLost: 'y' }))).message,
+    ).toContain('pointOfNoReturn.step: step 1 is irreversible already; the point of no return is the first irreversible step');
   });
 
   it('says plainly when the file is not JSON, not a plan, or from a newer liveshift', () => {

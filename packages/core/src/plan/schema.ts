@@ -215,6 +215,13 @@ export const planSchema = z
       });
     });
     if (plan.lastReversibleStep !== null && !numbers.includes(plan.lastReversibleStep)) ctx.addIssue({ code: 'custom', path: ['lastReversibleStep'], message: `step ${plan.lastReversibleStep} does not exist` });
+    const firstIrreversible = plan.steps.find((s) => s.rollback.kind === 'irreversible');
+    if (plan.pointOfNoReturn === null && firstIrreversible) {
+      ctx.addIssue({ code: 'custom', path: ['pointOfNoReturn'], message: `step ${firstIrreversible.n} is irreversible, so the plan has a point of no return` });
+    }
+    if (plan.pointOfNoReturn !== null && firstIrreversible && firstIrreversible.n < plan.pointOfNoReturn.step) {
+      ctx.addIssue({ code: 'custom', path: ['pointOfNoReturn', 'step'], message: `step ${firstIrreversible.n} is irreversible already; the point of no return is the first irreversible step` });
+    }
     if (plan.pointOfNoReturn !== null) {
       const ponr = plan.steps.find((s) => s.n === plan.pointOfNoReturn!.step);
       if (!ponr) ctx.addIssue({ code: 'custom', path: ['pointOfNoReturn', 'step'], message: `step ${plan.pointOfNoReturn.step} does not exist` });
