@@ -127,6 +127,17 @@ describe('liveshift apply (the hand-written 6-step rename plan)', () => {
     expect(r.stderr).toContain('steps[0].lock.mode:');
   });
 
+  it('refuses a plan that breaks an invariant before touching the database', async () => {
+    const plan = JSON.parse(readFileSync(RENAME_PLAN, 'utf8'));
+    plan.steps[0].sql = ['CREATE INDEX CONCURRENTLY users_email_idx ON public.users (email)'];
+    const bad = path.join(dir, 'non-transactional-plan.json');
+    writeFileSync(bad, JSON.stringify(plan));
+    const r = await liveshift(['apply', bad, '--db', url, '--step', '1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`liveshift: ${bad} breaks the plan invariants:`);
+    expect(r.stderr).toContain('cannot run in a transaction but the step is transactional');
+  });
+
   it('--step 1 adds the column; running it again is a no-op that says so', async () => {
     const r = await liveshift(['apply', RENAME_PLAN, '--db', url, '--step', '1']);
     expectNoPassword(r);

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { parsePlanJson, type Plan } from '@liveshift/core';
+import { loadParser, parsePlanJson, planViolations, type Plan } from '@liveshift/core';
 import { applyPlan, connect, redactUrl, rollbackPlanStep } from '@liveshift/runtime';
 import { EXIT_WAITING, UsageError } from '../errors.js';
 import { integerOption, readUserFile, releaseOption } from '../inputs.js';
@@ -69,6 +69,11 @@ export function registerApply(program: Command): void {
       }
       if (!flags.db) throw new UsageError('--db <url> is required: the database to change');
       const plan = parsePlanJson(await readUserFile(planFile, 'plan'), planFile);
+      // the DESIGN invariants, checked with the real parser before anything runs (the small-table
+      // threshold is a planning option the file does not record, so that one was checked when planning)
+      await loadParser();
+      const violations = planViolations(plan, { smallTableBytes: Number.POSITIVE_INFINITY });
+      if (violations.length) throw new UsageError(`${planFile} breaks the plan invariants:\n  ${violations.join('\n  ')}`);
       for (const k of ['step', 'through', 'rollback'] as const) {
         const n = flags[k];
         if (n !== undefined && !plan.steps.some((s) => s.n === n)) {

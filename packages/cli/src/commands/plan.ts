@@ -12,6 +12,7 @@ interface PlanFlags {
   sync?: 'app' | 'trigger';
   batchSize?: number;
   lockTimeout?: number;
+  backfill?: string;
   format?: PlanFormat;
   out?: string;
 }
@@ -27,6 +28,9 @@ Examples:
 
   # a trigger keeps both columns in sync instead of the application (one deploy fewer)
   $ liveshift plan "ALTER TABLE users RENAME COLUMN full_name TO display_name" --snapshot schema.json --sync trigger
+
+  # existing rows need a value before the column can be NOT NULL
+  $ liveshift plan "ALTER TABLE users ALTER COLUMN email SET NOT NULL" --snapshot schema.json --backfill "''"
 
   # several statements make one plan; JSON is the file \`liveshift apply\` runs
   $ liveshift plan --file change.sql --snapshot schema.json --format json --out plan.json
@@ -60,6 +64,7 @@ export function registerPlan(program: Command): void {
     .addOption(new Option('--sync <who>', 'for renames: who keeps the old and new column in sync while both exist').choices(['app', 'trigger']))
     .option('--batch-size <rows>', 'rows per backfill batch (default 5000)', integerOption(1))
     .option('--lock-timeout <ms>', 'lock_timeout per attempt for lock-taking DDL, ms (default 2000)', integerOption(1))
+    .option('--backfill <expr>', 'SQL expression existing rows get when a column becomes NOT NULL (ADD COLUMN ... NOT NULL without a default, SET NOT NULL on a column with NULLs)')
     .addOption(new Option('--format <format>', 'output format (default: text on a terminal, md otherwise)').choices(['md', 'json', 'text']))
     .option('--out <file>', 'write the plan to a file instead of standard output')
     .addHelpText('after', EXAMPLES)
@@ -70,6 +75,7 @@ export function registerPlan(program: Command): void {
       if (flags.sync) options.sync = flags.sync;
       if (flags.batchSize !== undefined) options.batchSize = flags.batchSize;
       if (flags.lockTimeout !== undefined) options.lockTimeoutMs = flags.lockTimeout;
+      if (flags.backfill !== undefined) options.backfill = flags.backfill;
       const plan = await planChange(change, schema, options);
       const format: PlanFormat = flags.format ?? (process.stdout.isTTY ? 'text' : 'md');
       await emit(renderPlan(plan, format, !flags.out && stdoutWantsColor()), flags.out, `the plan (${format}, ${plan.steps.length} steps)`);
