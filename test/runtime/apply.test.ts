@@ -123,6 +123,21 @@ for (const major of pgMajorsAmong([12, 18])) {
       expect(third.waitingFor).toBeUndefined();
     });
 
+    it('holds a database step of a later release until that release is confirmed; steps of release A need no confirmation', async () => {
+      const client = await usersDatabase();
+      const plan = planOf(await engineInfo(client), [
+        addColumnStep(1, 'display_name'),
+        appStep(2, 'A+1', 'read display_name'),
+        ddlStep(3, 'public.users', ['ALTER TABLE "public"."users" DROP COLUMN "full_name"'], { title: 'Drop full_name', deploy: 'A+2' }),
+      ]);
+      const quiet = { log: () => {}, onProgress: false as const, env: {} };
+      const atA1 = await applyPlan(client, plan, { ...quiet, deployed: 'A+1' });
+      expect(atA1.ran).toEqual([1, 2]);
+      expect(atA1.waitingFor).toEqual({ step: 3, release: 'A+2', instruction: 'deploy release A+2; step 3 (Drop full_name) belongs to it' });
+      const atA2 = await applyPlan(client, plan, { ...quiet, deployed: 'A+2' });
+      expect(atA2).toMatchObject({ ran: [3], skipped: [1, 2] });
+    });
+
     it('--through N stops after step N', async () => {
       const client = await usersDatabase();
       const plan = await threeStepPlan(client);

@@ -8,7 +8,7 @@ import { executeDatabaseStep, stepLabel } from './postgres/execute-step.js';
 import { engineInfo } from './postgres/introspect.js';
 import { executeRollback, rollbackWaitingMessage } from './postgres/rollback.js';
 import { createBackfillProgressReporter } from './progress.js';
-import { confirmedRelease, isReleaseLive, waitingMessage, type WaitingForRelease } from './release-gate.js';
+import { confirmedRelease, releaseGate, waitingMessage, type WaitingForRelease } from './release-gate.js';
 import {
   ensureStateTable,
   markStepDone,
@@ -44,7 +44,7 @@ export interface ApplyResult {
   ran: number[];
   /** Steps that were already done. */
   skipped: number[];
-  /** Set when the run stopped at an application step whose release is not confirmed (exit 3). */
+  /** Set when the run stopped at a step whose release is not confirmed live (exit 3). */
   waitingFor?: WaitingForRelease;
 }
 
@@ -98,12 +98,12 @@ export async function applyPlan(client: pg.ClientBase, plan: Plan, options: Appl
         result.skipped.push(step.n);
         continue;
       }
+      const waitingFor = releaseGate(step, deployed);
+      if (waitingFor) {
+        log(waitingMessage(waitingFor));
+        return { ...result, waitingFor };
+      }
       if (step.kind === 'app') {
-        if (!isReleaseLive(step.deploy, deployed)) {
-          const waitingFor = { step: step.n, release: step.deploy, instruction: step.instruction };
-          log(waitingMessage(waitingFor));
-          return { ...result, waitingFor };
-        }
         log(`${stepLabel(step)}: release ${step.deploy} confirmed live (${deployed}): ${step.instruction}`);
         await markStepDone(client, id, step.n);
         result.ran.push(step.n);

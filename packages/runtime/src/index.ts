@@ -29,7 +29,7 @@ export {
   markStepRolledBack,
 } from './state.js';
 export type { StepState, StepStatus, BackfillCursor } from './state.js';
-export { DEPLOYED_ENV, confirmedRelease, isReleaseLive, waitingForReleaseError, waitingMessage } from './release-gate.js';
+export { DEPLOYED_ENV, confirmedRelease, isReleaseLive, releaseGate, waitingForReleaseError, waitingMessage } from './release-gate.js';
 export type { WaitingForRelease } from './release-gate.js';
 export { applyPlan, rollbackPlanStep } from './apply.js';
 export type { ApplyOptions, ApplyResult, RollbackOptions, RollbackResult } from './apply.js';

@@ -1,4 +1,4 @@
-import { releaseIndex } from '@liveshift/core';
+import { releaseIndex, releaseName, type Step } from '@liveshift/core';
 import { EXIT_BAD_INPUT, EXIT_WAITING_FOR_RELEASE, LiveshiftError, errorMessage } from './errors.js';
 
 /**
@@ -7,6 +7,8 @@ import { EXIT_BAD_INPUT, EXIT_WAITING_FOR_RELEASE, LiveshiftError, errorMessage 
  */
 
 export const DEPLOYED_ENV = 'LIVESHIFT_DEPLOYED';
+
+const FIRST_RELEASE = releaseName(0);
 
 export interface WaitingForRelease {
   step: number;
@@ -34,6 +36,18 @@ export function parseRelease(release: string, source: string): number {
 export function isReleaseLive(required: string, confirmed: string | undefined): boolean {
   if (confirmed === undefined) return false;
   return parseRelease(confirmed, 'confirmed release') >= parseRelease(required, 'step release');
+}
+
+/**
+ * Whether `step` may run with `confirmed` live (DESIGN §8: a step runs only when the confirmed
+ * release is at or after its own). Database steps of the first release ship with the migration
+ * itself, so they need no confirmation; an application step always needs an explicit one.
+ */
+export function releaseGate(step: Pick<Step, 'n' | 'kind' | 'deploy' | 'title' | 'instruction'>, confirmed: string | undefined): WaitingForRelease | undefined {
+  const effective = confirmed ?? (step.kind === 'app' ? undefined : FIRST_RELEASE);
+  if (isReleaseLive(step.deploy, effective)) return undefined;
+  const instruction = step.instruction.trim() || `deploy release ${step.deploy}; step ${step.n} (${step.title}) belongs to it`;
+  return { step: step.n, release: step.deploy, instruction };
 }
 
 /** For migration files run by a framework: stop the runner (exit 3) with the step's instruction. */
