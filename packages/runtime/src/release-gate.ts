@@ -46,8 +46,14 @@ export function isReleaseLive(required: string, confirmed: string | undefined): 
 export function releaseGate(step: Pick<Step, 'n' | 'kind' | 'deploy' | 'title' | 'instruction'>, confirmed: string | undefined): WaitingForRelease | undefined {
   const effective = confirmed ?? (step.kind === 'app' ? undefined : FIRST_RELEASE);
   if (isReleaseLive(step.deploy, effective)) return undefined;
-  const instruction = step.instruction.trim() || `deploy release ${step.deploy}; step ${step.n} (${step.title}) belongs to it`;
+  const instruction = step.instruction.trim() || databaseStepInstruction(step);
   return { step: step.n, release: step.deploy, instruction };
+}
+
+/** A database step of a later release runs once the application releases before it are everywhere. */
+function databaseStepInstruction(step: Pick<Step, 'n' | 'deploy' | 'title'>): string {
+  const previous = releaseName(parseRelease(step.deploy, 'step release') - 1);
+  return `step ${step.n} (${step.title}) ships with release ${step.deploy}: confirm it once every application instance runs ${previous} or later`;
 }
 
 /** For migration files run by a framework: stop the runner (exit 3) with the step's instruction. */

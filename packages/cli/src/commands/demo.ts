@@ -16,13 +16,14 @@ import {
 } from '@liveshift/runtime';
 import type pg from 'pg';
 import { appVersions, type AppVersion } from '../demo/app-versions.js';
+import { createUsersTable, USERS_TABLE } from '../demo/users-table.js';
 import { percentile, Workload, type WorkloadStats } from '../demo/workload.js';
 import { EXIT_FAILED } from '../errors.js';
 import { formatCount, formatDuration } from '../format.js';
 import { integerOption } from '../inputs.js';
 import { info, stdoutWantsColor } from '../output.js';
 
-const TABLE = 'users';
+const TABLE = USERS_TABLE;
 const FROM = 'full_name';
 const TO = 'display_name';
 const CHANGE = `ALTER TABLE ${TABLE} RENAME COLUMN ${FROM} TO ${TO}`;
@@ -129,26 +130,9 @@ async function runDemo(flags: DemoFlags): Promise<number> {
 }
 
 async function createTable(admin: pg.Client, rows: number, say: (m: string) => void): Promise<void> {
-  await admin.query(`
-    CREATE TABLE ${TABLE} (
-      id bigserial PRIMARY KEY,
-      ${FROM} text NOT NULL,
-      email text NOT NULL,
-      created_at timestamptz NOT NULL DEFAULT now(),
-      CONSTRAINT users_email_key UNIQUE (email)
-    )`);
   say(`seeding ${formatCount(rows)} rows into ${TABLE} (one INSERT ... SELECT generate_series)...`);
   const t0 = performance.now();
-  await admin.query(
-    `INSERT INTO ${TABLE} (${FROM}, email, created_at)
-     SELECT (ARRAY['Ada','Grace','Alan','Edsger','Barbara','Donald','Frances','Ken','Margaret','Linus'])[1 + g % 10]
-              || ' ' || (ARRAY['Lovelace','Hopper','Turing','Dijkstra','Liskov','Knuth','Allen','Thompson','Hamilton','Torvalds'])[1 + (g / 10) % 10],
-            'user' || g || '@example.com',
-            now() - make_interval(secs => g::double precision)
-     FROM generate_series(1, $1::bigint) AS g`,
-    [rows],
-  );
-  await admin.query(`ANALYZE ${TABLE}`);
+  await createUsersTable(admin, rows);
   const size = await admin.query<{ size: string }>(`SELECT pg_size_pretty(pg_total_relation_size('${TABLE}')) AS size`);
   say(`seeded and analyzed in ${formatDuration(performance.now() - t0)} (${size.rows[0]?.size} with indexes)`);
 }
@@ -172,7 +156,7 @@ async function applyUnderTraffic(
       // The demo's own header and "deploying release" lines already say what the runtime's
       // running/done/waiting lines would; everything else the runtime says is shown.
       const quiet = (m: string) =>
-        m === `${stepLabel(step)}: running` || m === `${stepLabel(step)}: done` || m.startsWith(`step ${step.n} waits for release `);
+        m === `${stepLabel(step)}: running` || m === `${stepLabel(step)}: done` || m.startsWith(`${stepLabel(step)}: release `) || m.startsWith(`step ${step.n} waits for release `);
       // backfill progress: the runtime's own reporter (a bar on a terminal, periodic lines otherwise)
       const result = await applyPlan(admin, plan, { step: step.n, deployed, log: (m) => quiet(m) || say(`  ${m}`) });
       if (!result.waitingFor) break;

@@ -106,10 +106,18 @@ function renderStep(plan: Plan, step: Step): string[] {
   if (step.kind === 'app') {
     out.push(`**What the application must do (release ${step.deploy}):** ${step.instruction}`, '');
     out.push(`Runners stop here until release ${step.deploy} is confirmed live (\`--deployed ${step.deploy}\` or \`LIVESHIFT_DEPLOYED=${step.deploy}\`).`, '');
-  } else if (step.sql.length > 0) {
-    out.push('```sql', sqlScript(step.sql), '```', '');
   } else {
-    out.push('No statement of its own: the checkpoint query below is the check.', '');
+    // a database step that opens a later release holds runners just like an application step (DESIGN §8)
+    const previous = plan.steps.find((s) => s.n === step.n - 1);
+    if (previous && previous.deploy !== step.deploy) {
+      out.push(
+        `Ships with release ${step.deploy}: runners stop here until it is confirmed live (\`--deployed ${step.deploy}\` or \`LIVESHIFT_DEPLOYED=${step.deploy}\`), ` +
+          `that is, once every application instance runs ${previous.deploy} or later.`,
+        '',
+      );
+    }
+    if (step.sql.length > 0) out.push('```sql', sqlScript(step.sql), '```', '');
+    else out.push('No statement of its own: the checkpoint query below is the check.', '');
   }
 
   if (step.backfill) {

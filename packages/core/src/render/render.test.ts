@@ -81,6 +81,13 @@ describe('renderMarkdown', () => {
     expect(s2).not.toContain('```sql');
   });
 
+  it('says where a database step of a later release holds runners, and only there', () => {
+    expect(mdSection(md, 6)).toContain('Ships with release A+3: runners stop here until it is confirmed live (`--deployed A+3`');
+    expect(mdSection(md, 6)).toContain('once every application instance runs A+2 or later');
+    expect(mdSection(md, 3)).not.toContain('Ships with release');
+    expect(mdSection(md, 1)).not.toContain('Ships with release');
+  });
+
   it('says what an irreversible step loses', () => {
     expect(mdSection(md, 6)).toContain('**Rollback:** IRREVERSIBLE: DROP COLUMN discards the column\'s data. Data lost: Every value of users.full_name');
   });

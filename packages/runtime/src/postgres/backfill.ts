@@ -204,7 +204,8 @@ export async function runBackfill(client: pg.ClientBase, spec: BackfillSpec, opt
     report(false);
     if (spec.pauseMs > 0) await sleep(spec.pauseMs);
   }
-  log(`${label}: backfill of ${spec.table} finished: ${cursor.rowsUpdated} rows updated, ${cursor.rowsScanned} rows covered in ${cursor.batches} batches`);
+  // the progress reporter prints its own closing line; without one, the log is the only record
+  if (!options.onProgress) log(`${label}: backfill of ${spec.table} finished: ${cursor.rowsUpdated} rows updated, ${cursor.rowsScanned} rows covered in ${cursor.batches} batches`);
   report(true);
   return cursor;
 }
