@@ -7,9 +7,10 @@ import type { WorkloadQuery } from '../support/workload.js';
 
 /**
  * Names that break naive SQL building: a schema with a space, a table with a dot and a double
- * quote, mixed case, a reserved word, a single quote. Every intent is planned from the naive SQL
- * a user would write (so the parser's unquoting is exercised too) and executed step by step on a
- * real server under traffic; a wrongly quoted statement would fail or touch the wrong object.
+ * quote, mixed case, a reserved word, a single quote. Each intent is planned from the naive SQL
+ * a user would write where SQL can say it (so the parser's unquoting is exercised too), else from
+ * an intent object, and executed step by step on a real server under traffic; a wrongly quoted
+ * statement would fail or touch the wrong object.
  */
 
 const SCHEMA = 'Sales Data';
