@@ -19,6 +19,11 @@ export function plannedRows(table: TableSchema): number {
 
 /** Sequential read throughput assumed for scan estimates: conservative for a busy server. */
 export const SCAN_BYTES_PER_SECOND = 200 * 1024 * 1024;
+/** Time for `passes` sequential scans of `bytes` at SCAN_BYTES_PER_SECOND, in whole seconds, at least 1. */
+export function scanSeconds(bytes: number, passes = 1): number {
+  return Math.max(1, Math.ceil((passes * bytes) / SCAN_BYTES_PER_SECOND));
+}
+
 /** Assumed time of one keyset batch of 5,000 rows (index range + update + commit). */
 export const BATCH_SECONDS_PER_1000_ROWS = 0.02;
 

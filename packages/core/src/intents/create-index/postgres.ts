@@ -6,7 +6,8 @@ import { derivedName, qualify, quoteIdent } from '../../engines/postgres/quote.j
 import { lockClaim } from '../../engines/postgres/locks.js';
 import { ddlTimeouts } from '../../engines/postgres/timeouts.js';
 import { hasCapability, PG_CAPABILITIES } from '../../engines/postgres/capabilities.js';
-import { formatBytes, SCAN_BYTES_PER_SECOND } from '../../engines/postgres/size.js';
+import { formatBytes, scanSeconds } from '../../engines/postgres/size.js';
+import { readOnlyCheckStep } from '../read-only-check/postgres.js';
 import { indexValid } from '../../engines/postgres/catalog-checks.js';
 import { deparseNode, parseExpression, referencedColumns } from '../../input/pg-parser.js';
 import { requireColumn, requireFreeRelationName, type RecipeContext } from '../context.js';
@@ -73,7 +74,7 @@ export function concurrentIndexSteps(
     definition: `CREATE ${unique}INDEX ${quoteIdent(spec.name)} ON ${t}${using} (${keySql})${whereSql}`,
   };
   const title = spec.title ?? `Create ${spec.unique ? 'unique ' : ''}index ${spec.name} on ${ctx.tableName} (${index.columns.join(', ')})`;
-  const scanSeconds = Math.max(1, Math.ceil((2 * ctx.table.sizeBytes) / SCAN_BYTES_PER_SECOND));
+  const buildSeconds = scanSeconds(ctx.table.sizeBytes, 2);
   const steps: StepDraft[] = [];
 
   if (ctx.small) {
@@ -105,25 +106,19 @@ export function concurrentIndexSteps(
 
   if (spec.unique) {
     const keyList = spec.keys.map((k) => k.sql).join(', ');
-    steps.push({
-      release: spec.release,
-      title: `Check that no duplicates of (${index.columns.join(', ')}) exist`,
-      kind: 'validate',
-      instruction: '',
-      sql: [],
-      transactional: true,
-      lock: lockClaim('ACCESS SHARE', [ctx.tableName], 'scan'),
-      timeouts: null,
-      checkpoint: {
-        description: 'no duplicate keys (the unique build would fail on the first one and leave an INVALID index)',
-        sql: `SELECT count(*) FROM (SELECT 1 FROM ${t}${whereSql} GROUP BY ${keyList} HAVING count(*) > 1 LIMIT 1) AS duplicates`,
-        expected: 0,
-      },
-      rollback: { kind: 'none', reason: 'read-only check' },
-      caveats: ['The application must stop producing duplicates before this step, or the build in the next step can still fail on a new one.'],
-      estimate: { rows: ctx.rows, seconds: Math.max(1, Math.ceil(ctx.table.sizeBytes / SCAN_BYTES_PER_SECOND)), basis: 'one scan and sort; machine-dependent' },
-      changes: [],
-    });
+    steps.push(
+      readOnlyCheckStep(ctx, {
+        release: spec.release,
+        title: `Check that no duplicates of (${index.columns.join(', ')}) exist`,
+        checkpoint: {
+          description: 'no duplicate keys (the unique build would fail on the first one and leave an INVALID index)',
+          sql: `SELECT count(*) FROM (SELECT 1 FROM ${t}${whereSql} GROUP BY ${keyList} HAVING count(*) > 1 LIMIT 1) AS duplicates`,
+          expected: 0,
+        },
+        caveats: ['The application must stop producing duplicates before this step, or the build in the next step can still fail on a new one.'],
+        scanBasis: 'one scan and sort',
+      }),
+    );
   }
 
   steps.push({
@@ -142,7 +137,7 @@ export function concurrentIndexSteps(
       'Two table scans under SHARE UPDATE EXCLUSIVE: reads and writes continue; it waits for transactions older than itself, so a long-running transaction anywhere in the database delays it.',
       `If it is interrupted or fails it leaves an INVALID index ${spec.name} that is still maintained on writes: the runner drops it with DROP INDEX CONCURRENTLY and retries.`,
     ],
-    estimate: { rows: ctx.rows, seconds: scanSeconds, basis: `two scans of ${formatBytes(ctx.table.sizeBytes)} plus sort; machine-dependent` },
+    estimate: { rows: ctx.rows, seconds: buildSeconds, basis: `two scans of ${formatBytes(ctx.table.sizeBytes)} plus sort; machine-dependent` },
     changes: [{ op: 'add_index', table: ctx.ref, index }],
   });
   return { steps, warnings: [] };

@@ -6,7 +6,8 @@ import { PlanningError } from '../../errors.js';
 import { derivedName, qualify, quoteIdent } from '../../engines/postgres/quote.js';
 import { lockClaim, NO_LOCK } from '../../engines/postgres/locks.js';
 import { ddlTimeouts } from '../../engines/postgres/timeouts.js';
-import { formatBytes, SCAN_BYTES_PER_SECOND } from '../../engines/postgres/size.js';
+import { formatBytes } from '../../engines/postgres/size.js';
+import { readOnlyCheckStep } from '../read-only-check/postgres.js';
 import { expressionVolatility } from '../../engines/postgres/expression.js';
 import { columnExists, columnNotNull, triggerExists } from '../../engines/postgres/catalog-checks.js';
 import { parseExpression, referencedColumns } from '../../input/pg-parser.js';
@@ -86,25 +87,18 @@ export function renameColumnRecipe(ctx: RecipeContext, intent: RenameColumnInten
       rollback: { kind: 'none', reason: `only fills ${intent.to}; rolling back the "add column" step removes it with its data` },
     }),
   );
-  steps.push({
-    release: syncRelease,
-    title: `Validate parity: ${intent.to} equals ${old.name} on every row`,
-    kind: 'validate',
-    instruction: '',
-    sql: [],
-    transactional: true,
-    lock: lockClaim('ACCESS SHARE', [ctx.tableName], 'scan'),
-    timeouts: null,
-    checkpoint: {
-      description: `no row where ${intent.to} differs from ${old.name}`,
-      sql: `SELECT count(*) FROM ${t} WHERE ${n} IS DISTINCT FROM ${o}`,
-      expected: 0,
-    },
-    rollback: { kind: 'none', reason: 'read-only check' },
-    caveats: [`A non-zero count means something writes ${old.name} without ${intent.to}: fix the writer, run the backfill again, then this check.`],
-    estimate: { rows: ctx.rows, seconds: Math.max(1, Math.ceil(ctx.table.sizeBytes / SCAN_BYTES_PER_SECOND)), basis: `one scan of ${formatBytes(ctx.table.sizeBytes)}; machine-dependent` },
-    changes: [],
-  });
+  steps.push(
+    readOnlyCheckStep(ctx, {
+      release: syncRelease,
+      title: `Validate parity: ${intent.to} equals ${old.name} on every row`,
+      checkpoint: {
+        description: `no row where ${intent.to} differs from ${old.name}`,
+        sql: `SELECT count(*) FROM ${t} WHERE ${n} IS DISTINCT FROM ${o}`,
+        expected: 0,
+      },
+      caveats: [`A non-zero count means something writes ${old.name} without ${intent.to}: fix the writer, run the backfill again, then this check.`],
+    }),
+  );
 
   for (const ix of ctx.table.indexes.filter((i) => i.columns.includes(old.name))) {
     const name = ix.name.includes(old.name) ? ix.name.replace(old.name, intent.to) : derivedName([ix.name, intent.to], 'idx');

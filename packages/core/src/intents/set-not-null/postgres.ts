@@ -6,7 +6,7 @@ import { derivedName, qualify, quoteIdent } from '../../engines/postgres/quote.j
 import { lockClaim } from '../../engines/postgres/locks.js';
 import { ddlTimeouts } from '../../engines/postgres/timeouts.js';
 import { hasCapability } from '../../engines/postgres/capabilities.js';
-import { formatBytes, SCAN_BYTES_PER_SECOND } from '../../engines/postgres/size.js';
+import { formatBytes, SCAN_BYTES_PER_SECOND, scanSeconds } from '../../engines/postgres/size.js';
 import { columnNotNull, constraintState } from '../../engines/postgres/catalog-checks.js';
 import { backfillStep } from '../backfill/postgres.js';
 import { requireColumn, requireFreeConstraintName, type RecipeContext } from '../context.js';
@@ -29,11 +29,6 @@ export function setNotNullRecipe(ctx: RecipeContext, intent: SetNotNullIntent): 
   }
   const notNull = notNullSteps(ctx, col.name, 0);
   return { steps: [...steps, ...notNull.steps], warnings: notNull.warnings };
-}
-
-/** Scan time for the whole table at SCAN_BYTES_PER_SECOND, in seconds, at least 1. */
-function scanSeconds(ctx: RecipeContext): number {
-  return Math.max(1, Math.ceil(ctx.table.sizeBytes / SCAN_BYTES_PER_SECOND));
 }
 
 /**
@@ -121,7 +116,7 @@ export function notNullSteps(ctx: RecipeContext, column: string, release: number
         'Reads the whole table under SHARE UPDATE EXCLUSIVE: reads and writes continue; only other DDL and VACUUM wait.',
         'Fails without changing anything if a row still has NULL: backfill those rows, then run this step again.',
       ],
-      estimate: { rows: ctx.rows, seconds: scanSeconds(ctx), basis: `one scan of ${formatBytes(ctx.table.sizeBytes)} at ~${formatBytes(SCAN_BYTES_PER_SECOND)}/s; machine-dependent` },
+      estimate: { rows: ctx.rows, seconds: scanSeconds(ctx.table.sizeBytes), basis: `one scan of ${formatBytes(ctx.table.sizeBytes)} at ~${formatBytes(SCAN_BYTES_PER_SECOND)}/s; machine-dependent` },
       changes: [{ op: 'validate_constraint', table: ctx.ref, constraint: check }],
     },
   ];
@@ -130,7 +125,7 @@ export function notNullSteps(ctx: RecipeContext, column: string, release: number
     return {
       steps,
       warnings: [
-        `PostgreSQL ${ctx.engine.version} cannot use the validated CHECK to skip the scan of SET NOT NULL (that arrived in 12): SET NOT NULL on ${ctx.tableName} would hold ACCESS EXCLUSIVE, blocking reads and writes, for a full scan of ${formatBytes(ctx.table.sizeBytes)} (~${scanSeconds(ctx)} s). ` +
+        `PostgreSQL ${ctx.engine.version} cannot use the validated CHECK to skip the scan of SET NOT NULL (that arrived in 12): SET NOT NULL on ${ctx.tableName} would hold ACCESS EXCLUSIVE, blocking reads and writes, for a full scan of ${formatBytes(ctx.table.sizeBytes)} (~${scanSeconds(ctx.table.sizeBytes)} s). ` +
           `This plan stops at the validated CHECK constraint ${check}, which enforces the same rule for every write; the column stays nullable in the catalog. ` +
           `Alternative: after upgrading to 12+, plan set_not_null again and it will be brief, or run SET NOT NULL in a maintenance window.`,
       ],
