@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerApply } from './commands/apply.js';
 import { registerDemo } from './commands/demo.js';
+import { registerKnex } from './commands/knex.js';
 import { registerPlan } from './commands/plan.js';
 import { registerSnapshot } from './commands/snapshot.js';
 import { EXIT_BAD_INPUT, EXIT_OK, describeError, exitCodeOf } from './errors.js';
@@ -43,7 +44,12 @@ export function createProgram(): Command {
   registerSnapshot(program);
   registerApply(program);
   registerDemo(program);
-  program.commands.forEach((c) => c.helpOption('-h, --help', 'show help'));
+  registerKnex(program);
+  const withHelp = (c: Command): void => {
+    c.helpOption('-h, --help', 'show help');
+    c.commands.forEach(withHelp);
+  };
+  program.commands.forEach(withHelp);
   return program;
 }
 

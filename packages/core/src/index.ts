@@ -14,3 +14,4 @@ export { sqlToIntents } from './input/sql-to-intents.js';
 export * from './engines/postgres/capabilities.js';
 export * from './engines/postgres/locks.js';
 export { DEFAULT_SMALL_TABLE_BYTES, isSmallTable, formatBytes } from './engines/postgres/size.js';
+export * from './adapter/index.js';

@@ -36,6 +36,8 @@ export interface ApplyOptions {
   observe?: (step: Step, client: pg.ClientBase) => Promise<void>;
   /** Environment to read LIVESHIFT_DEPLOYED from. Default process.env. */
   env?: NodeJS.ProcessEnv;
+  /** Log the "waits for release" message (default); false when the caller reports `waitingFor` itself. */
+  logWaiting?: boolean;
 }
 
 export interface ApplyResult {
@@ -52,6 +54,8 @@ export interface RollbackOptions {
   deployed?: string;
   log?: (message: string) => void;
   env?: NodeJS.ProcessEnv;
+  /** As for ApplyOptions: false when the caller reports `waitingFor` itself. */
+  logWaiting?: boolean;
 }
 
 export interface RollbackResult {
@@ -100,7 +104,7 @@ export async function applyPlan(client: pg.ClientBase, plan: Plan, options: Appl
       }
       const waitingFor = releaseGate(step, deployed);
       if (waitingFor) {
-        log(waitingMessage(waitingFor));
+        if (options.logWaiting !== false) log(waitingMessage(waitingFor));
         return { ...result, waitingFor };
       }
       if (step.kind === 'app') {
@@ -189,7 +193,7 @@ export async function rollbackPlanStep(client: pg.ClientBase, plan: Plan, n: num
     const outcome = await executeRollback(client, step, { deployed, log });
     if (!outcome.rolledBack) {
       const message = rollbackWaitingMessage(outcome.waitingFor);
-      log(message);
+      if (options.logWaiting !== false) log(message);
       return { planId: id, step: n, rolledBack: false, message, waitingFor: outcome.waitingFor };
     }
     await markStepRolledBack(client, id, n);

@@ -1,4 +1,4 @@
-export { LiveshiftError, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_WAITING_FOR_RELEASE, sqlState } from './errors.js';
+export { LiveshiftError, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_WAITING_FOR_RELEASE, sqlState, errorMessage } from './errors.js';
 export type { LiveshiftExitCode, LiveshiftErrorOptions } from './errors.js';
 export { connect, parseDatabaseUrl, redactUrl } from './connect.js';
 export type { DatabaseEngine, DatabaseTarget } from './connect.js';
@@ -35,3 +35,5 @@ export { applyPlan, rollbackPlanStep } from './apply.js';
 export type { ApplyOptions, ApplyResult, RollbackOptions, RollbackResult } from './apply.js';
 export { createBackfillProgressReporter, progressLine } from './progress.js';
 export type { ProgressReporterOptions } from './progress.js';
+export { migrateStepUp, migrateStepDown } from './migration-step.js';
+export type { MigrationStepOptions } from './migration-step.js';

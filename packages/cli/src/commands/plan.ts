@@ -1,18 +1,15 @@
 import { Option, type Command } from 'commander';
-import { planChange, renderJson, renderMarkdown, renderText, type Plan, type PlanOptions } from '@liveshift/core';
-import { integerOption, loadChange, loadSchema } from '../inputs.js';
+import { planChange, renderJson, renderMarkdown, renderText, type Plan } from '@liveshift/core';
+import { loadChange, loadSchema } from '../inputs.js';
 import { emit, info, stdoutWantsColor } from '../output.js';
+import { addPlanningOptions, planOptionsFrom, type PlanningFlags } from '../planning-options.js';
 
 export type PlanFormat = 'md' | 'json' | 'text';
 
-interface PlanFlags {
+interface PlanFlags extends PlanningFlags {
   file?: string;
   db?: string;
   snapshot?: string;
-  sync?: 'app' | 'trigger';
-  batchSize?: number;
-  lockTimeout?: number;
-  backfill?: string;
   format?: PlanFormat;
   out?: string;
 }
@@ -49,7 +46,7 @@ Exit codes: 0 planned, 1 failed (e.g. cannot connect), 2 bad input (unsupported 
 unknown table or column, invalid intent file or flag).`;
 
 export function registerPlan(program: Command): void {
-  program
+  const command = program
     .command('plan')
     .summary('turn a schema change into a zero-downtime plan')
     .description(
@@ -60,23 +57,15 @@ export function registerPlan(program: Command): void {
     .argument('[sql]', 'the SQL statement(s) to plan, e.g. "ALTER TABLE users RENAME COLUMN full_name TO display_name"')
     .option('--file <path>', 'read the change from a file: .sql (statements) or .yaml/.yml/.json (intents)')
     .option('--db <url>', 'read the schema from a live database: postgres://user:password@host:port/db')
-    .option('--snapshot <file>', 'read the schema from a snapshot file written by `liveshift snapshot`')
-    .addOption(new Option('--sync <who>', 'for renames: who keeps the old and new column in sync while both exist').choices(['app', 'trigger']))
-    .option('--batch-size <rows>', 'rows per backfill batch (default 5000)', integerOption(1))
-    .option('--lock-timeout <ms>', 'lock_timeout per attempt for lock-taking DDL, ms (default 2000)', integerOption(1))
-    .option('--backfill <expr>', 'SQL expression existing rows get when a column becomes NOT NULL (ADD COLUMN ... NOT NULL without a default, SET NOT NULL on a column with NULLs)')
+    .option('--snapshot <file>', 'read the schema from a snapshot file written by `liveshift snapshot`');
+  addPlanningOptions(command)
     .addOption(new Option('--format <format>', 'output format (default: text on a terminal, md otherwise)').choices(['md', 'json', 'text']))
     .option('--out <file>', 'write the plan to a file instead of standard output')
     .addHelpText('after', EXAMPLES)
     .action(async (sql: string | undefined, flags: PlanFlags) => {
       const change = await loadChange({ sql, file: flags.file });
       const schema = await loadSchema({ db: flags.db, snapshot: flags.snapshot });
-      const options: PlanOptions = {};
-      if (flags.sync) options.sync = flags.sync;
-      if (flags.batchSize !== undefined) options.batchSize = flags.batchSize;
-      if (flags.lockTimeout !== undefined) options.lockTimeoutMs = flags.lockTimeout;
-      if (flags.backfill !== undefined) options.backfill = flags.backfill;
-      const plan = await planChange(change, schema, options);
+      const plan = await planChange(change, schema, planOptionsFrom(flags));
       const format: PlanFormat = flags.format ?? (process.stdout.isTTY ? 'text' : 'md');
       await emit(renderPlan(plan, format, !flags.out && stdoutWantsColor()), flags.out, `the plan (${format}, ${plan.steps.length} steps)`);
       if (flags.out && format === 'json') info(`run it step by step with: liveshift apply ${flags.out} --db <url> --step 1`);

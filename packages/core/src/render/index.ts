@@ -1,3 +1,3 @@
 export { renderMarkdown } from './markdown.js';
-export { renderText, type TextOptions } from './text.js';
+export { renderText, renderTextStep, type TextOptions } from './text.js';
 export { renderJson } from './json.js';

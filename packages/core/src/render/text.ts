@@ -54,6 +54,11 @@ export function renderText(plan: Plan, options: TextOptions = {}): string {
   return `${out.join('\n').trimEnd()}\n`;
 }
 
+/** One step's block of the compact view, uncoloured: what emitted migration files carry in their header. */
+export function renderTextStep(plan: Plan, step: Step): string[] {
+  return renderStep(plan, step, colors(false));
+}
+
 function renderStep(plan: Plan, step: Step, c: Colors): string[] {
   const marks: string[] = [];
   if (isPointOfNoReturn(plan, step)) marks.push(c.red('⛔ POINT OF NO RETURN'));
