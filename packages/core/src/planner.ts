@@ -15,6 +15,7 @@ import { addColumnRecipe } from './intents/add-column/postgres.js';
 import { renameColumnRecipe } from './intents/rename-column/postgres.js';
 import { createIndexRecipe } from './intents/create-index/postgres.js';
 import { setNotNullRecipe } from './intents/set-not-null/postgres.js';
+import { addForeignKeyRecipe } from './intents/add-foreign-key/postgres.js';
 
 /** Knobs a user may set; every one has a safe default. */
 export interface PlanOptions {
@@ -66,7 +67,7 @@ export function validateIntent(intent: unknown, statement: string): Intent {
   const parsed = intentSchema.safeParse(intent);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(intent)'}: ${i.message}`).join('; ');
-    throw new PlanningError(`invalid intent: ${issues}. Kinds: add_column, rename_column, create_index, set_not_null`, statement);
+    throw new PlanningError(`invalid intent: ${issues}. Kinds: add_column, rename_column, create_index, set_not_null, add_foreign_key`, statement);
   }
   return parsed.data;
 }
@@ -97,7 +98,7 @@ export async function planChange(input: PlanInput, snapshot: SchemaSnapshot, opt
     const concrete: Intent = intent.kind === 'rename_column' ? { ...intent, sync: intent.sync ?? resolved.sync } : intent;
     const result = recipeFor(ctx, concrete);
     results.push(result);
-    touched.push(ref);
+    touched.push(ref, ...(result.alsoLocked ?? []));
     intents.push(concrete);
     const after = snapshotsAfterSteps(current, result.steps.map((s, i) => ({ ...s, n: i + 1 })));
     current = after.length ? after[after.length - 1]! : current;
@@ -118,6 +119,8 @@ function recipeFor(ctx: RecipeContext, intent: Intent): RecipeResult {
       return createIndexRecipe(ctx, intent);
     case 'set_not_null':
       return setNotNullRecipe(ctx, intent);
+    case 'add_foreign_key':
+      return addForeignKeyRecipe(ctx, intent);
   }
 }
 

@@ -54,9 +54,45 @@ function alterTableCmd(stmt: ParsedStatement, relation: Node, cmd: Node): Intent
       return addColumn(stmt, table, cmd.def.ColumnDef);
     case 'AT_SetNotNull':
       return { kind: 'set_not_null', table, column: cmd.name };
+    case 'AT_AddConstraint':
+      if (cmd.def?.Constraint?.contype === 'CONSTR_FOREIGN') return addForeignKey(stmt, table, cmd.def.Constraint);
+      return unsupported(stmt, `ALTER TABLE … ADD ${constraintKind(cmd.def?.Constraint?.contype)}`);
     default:
       return unsupported(stmt, `ALTER TABLE … ${describeSubtype(cmd.subtype)}`);
   }
+}
+
+function constraintKind(contype: unknown): string {
+  const kinds: Record<string, string> = { CONSTR_CHECK: 'CHECK', CONSTR_UNIQUE: 'UNIQUE', CONSTR_PRIMARY: 'PRIMARY KEY', CONSTR_EXCLUSION: 'EXCLUDE', CONSTR_NOTNULL: 'NOT NULL' };
+  return `CONSTRAINT … ${kinds[String(contype)] ?? String(contype).replace('CONSTR_', '')}`;
+}
+
+/** pg_constraint's one-letter action codes, as the parser reports them; 'a' (NO ACTION) is the default and is left out. */
+const REFERENTIAL_ACTIONS: Record<string, 'restrict' | 'cascade' | 'set null' | 'set default'> = { r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' };
+
+function addForeignKey(stmt: ParsedStatement, table: IntentInput['table'], k: Node): IntentInput {
+  // the parser leaves is_enforced out (false) for NOT ENFORCED, and marks that skip_validation too
+  if (k.is_enforced !== true) unsupported(stmt, 'ADD FOREIGN KEY … NOT ENFORCED');
+  if (k.skip_validation) {
+    throw new PlanningError('write the plain ADD FOREIGN KEY without NOT VALID: the plan itself adds the key NOT VALID and validates it in a separate step', stmt.text);
+  }
+  if (k.deferrable || k.initdeferred) unsupported(stmt, 'ADD FOREIGN KEY … DEFERRABLE');
+  if (k.fk_matchtype && k.fk_matchtype !== 's') unsupported(stmt, 'ADD FOREIGN KEY … MATCH FULL / MATCH PARTIAL');
+  if ((k.fk_del_set_cols as Node[] | undefined)?.length) unsupported(stmt, 'ON DELETE SET NULL / SET DEFAULT with a column list');
+  if (k.fk_with_period || k.pk_with_period) unsupported(stmt, 'ADD FOREIGN KEY … PERIOD');
+  const names = (list: Node[] | undefined) => (list ?? []).map((n) => n.String.sval as string);
+  const refColumns = names(k.pk_attrs);
+  const onDelete = REFERENTIAL_ACTIONS[k.fk_del_action as string];
+  const onUpdate = REFERENTIAL_ACTIONS[k.fk_upd_action as string];
+  return {
+    kind: 'add_foreign_key',
+    table,
+    columns: names(k.fk_attrs),
+    references: { table: tableOf(k.pktable), ...(refColumns.length ? { columns: refColumns } : {}) },
+    ...(k.conname ? { name: k.conname as string } : {}),
+    ...(onDelete ? { onDelete } : {}),
+    ...(onUpdate ? { onUpdate } : {}),
+  };
 }
 
 function describeSubtype(subtype: string): string {

@@ -79,11 +79,35 @@ export const setNotNullIntent = z
   })
   .strict();
 
+/** What happens to referencing rows when the referenced key is deleted or updated (PostgreSQL's default: no action). */
+const referentialAction = z.enum(['no action', 'restrict', 'cascade', 'set null', 'set default']);
+
+export const addForeignKeyIntent = z
+  .object({
+    kind: z.literal('add_foreign_key'),
+    table: tableName,
+    /** The referencing columns, in key order. */
+    columns: z.array(identifier).min(1).max(32),
+    references: z
+      .object({
+        table: tableName,
+        /** Defaults to the referenced table's primary key; otherwise they must be its primary key or unique. */
+        columns: z.array(identifier).min(1).max(32).optional(),
+      })
+      .strict(),
+    /** Generated like PostgreSQL does (<table>_<columns>_fkey) when omitted. */
+    name: identifier.optional(),
+    onDelete: referentialAction.optional(),
+    onUpdate: referentialAction.optional(),
+  })
+  .strict();
+
 export const intentSchema = z.discriminatedUnion('kind', [
   addColumnIntent,
   renameColumnIntent,
   createIndexIntent,
   setNotNullIntent,
+  addForeignKeyIntent,
 ]);
 
 export type Intent = z.output<typeof intentSchema>;
@@ -92,10 +116,13 @@ export type AddColumnIntent = z.output<typeof addColumnIntent>;
 export type RenameColumnIntent = z.output<typeof renameColumnIntent>;
 export type CreateIndexIntent = z.output<typeof createIndexIntent>;
 export type SetNotNullIntent = z.output<typeof setNotNullIntent>;
+export type AddForeignKeyIntent = z.output<typeof addForeignKeyIntent>;
+export type ReferentialAction = z.output<typeof referentialAction>;
 
 export const SUPPORTED_INTENTS: { kind: Intent['kind']; sql: string }[] = [
   { kind: 'add_column', sql: 'ALTER TABLE t ADD COLUMN c type [NOT NULL] [DEFAULT expr]' },
   { kind: 'rename_column', sql: 'ALTER TABLE t RENAME COLUMN a TO b' },
   { kind: 'create_index', sql: 'CREATE [UNIQUE] INDEX [CONCURRENTLY] [name] ON t [USING method] (cols) [WHERE predicate]' },
   { kind: 'set_not_null', sql: 'ALTER TABLE t ALTER COLUMN c SET NOT NULL' },
+  { kind: 'add_foreign_key', sql: 'ALTER TABLE t ADD [CONSTRAINT name] FOREIGN KEY (cols) REFERENCES p [(cols)] [ON DELETE action] [ON UPDATE action]' },
 ];

@@ -1,4 +1,5 @@
 import type { Step } from './types.js';
+import type { TableRef } from '../schema/snapshot.js';
 
 /**
  * A step before numbering: recipes produce drafts; the builder numbers them and turns the
@@ -9,4 +10,6 @@ export type StepDraft = Omit<Step, 'n' | 'deploy'> & { release: number };
 export interface RecipeResult {
   steps: StepDraft[];
   warnings: string[];
+  /** Tables besides the intent's own that the steps lock (a foreign key's referenced table): their facts go into the plan too. */
+  alsoLocked?: TableRef[];
 }

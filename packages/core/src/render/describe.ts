@@ -59,6 +59,11 @@ export function describeIntent(intent: Intent): string {
       return `create ${intent.unique ? 'unique ' : ''}index ${intent.name ? `${intent.name} ` : ''}on ${tableName(intent.table)} using ${intent.method} (${intent.columns.join(', ')})${intent.where ? ` where ${intent.where}` : ''}`;
     case 'set_not_null':
       return `set NOT NULL on ${tableName(intent.table)}.${intent.column}`;
+    case 'add_foreign_key': {
+      const ref = intent.references;
+      const actions = [intent.onDelete && `on delete ${intent.onDelete}`, intent.onUpdate && `on update ${intent.onUpdate}`].filter(Boolean).join(', ');
+      return `add foreign key ${intent.name ? `${intent.name} ` : ''}${tableName(intent.table)} (${intent.columns.join(', ')}) → ${tableName(ref.table)}${ref.columns ? ` (${ref.columns.join(', ')})` : ' (primary key)'}${actions ? ` ${actions}` : ''}`;
+    }
     default:
       return JSON.stringify(intent);
   }

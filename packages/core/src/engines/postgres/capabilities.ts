@@ -54,6 +54,12 @@ export const PG_CAPABILITIES = {
     why: 'ADD CONSTRAINT … NOT NULL col NOT VALID',
     source: 'PostgreSQL 18 docs; locks.md §1.2 [E]',
   },
+  /** ADD FOREIGN KEY … NOT VALID on a partitioned table (11–17 refuse it). */
+  foreignKeyNotValidOnPartitioned: {
+    since: 180000,
+    why: 'ADD CONSTRAINT … FOREIGN KEY … NOT VALID on a partitioned table',
+    source: 'PostgreSQL 17 docs ("foreign key constraints on partitioned tables may not be declared NOT VALID"); locks.md §1.2 [E]',
+  },
 } as const satisfies Record<string, Capability>;
 
 export type CapabilityName = keyof typeof PG_CAPABILITIES;

@@ -43,3 +43,17 @@ export function formatTypeName(typeName: Node): string {
 function isPlainBuiltin(name: string): boolean {
   return ['text', 'uuid', 'json', 'jsonb', 'date', 'bytea', 'numeric', 'interval', 'inet', 'cidr', 'money', 'xml', 'citext'].includes(name);
 }
+
+/**
+ * Key type families for foreign keys: within a family PostgreSQL has an equality operator (or an
+ * implicit cast) between the types; across these families it refuses the constraint
+ * ("incompatible types"). Types outside them are left for the server to judge.
+ */
+export type KeyTypeFamily = 'integer' | 'string' | 'uuid';
+
+export function keyTypeFamily(type: string): KeyTypeFamily | undefined {
+  if (/^(smallint|integer|bigint)$/.test(type)) return 'integer';
+  if (/^(text|character varying|character)(\(\d+\))?$/.test(type)) return 'string';
+  if (type === 'uuid') return 'uuid';
+  return undefined;
+}
