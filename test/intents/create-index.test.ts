@@ -29,6 +29,15 @@ for (const major of pgMajorsAmong([11, 12, 18])) {
       await expect(client.query(`INSERT INTO users (full_name, email) VALUES ('dup', 'U1@EXAMPLE.COM')`)).rejects.toThrow(/duplicate key/);
     });
 
+    it('repeated NULLs are not duplicates: a plain unique index on a column with many NULLs is built', async () => {
+      const db = await pg.database();
+      const client = await db.client();
+      await seedUsers(client); // every tenth email is NULL
+      await planAndRunUnderTraffic(db, { sql: 'CREATE UNIQUE INDEX users_email_key ON users (email)' }, { application: () => uniqueEmailApplication });
+      const ix = (await introspectPostgres(client)).tables[0]!.indexes.find((i) => i.name === 'users_email_key');
+      expect(ix).toMatchObject({ unique: true, valid: true });
+    });
+
     it('duplicates present: the check step stops the plan before any index is built', async () => {
       const db = await pg.database();
       const client = await db.client();

@@ -106,13 +106,16 @@ export function concurrentIndexSteps(
 
   if (spec.unique) {
     const keyList = spec.keys.map((k) => k.sql).join(', ');
+    // a unique index lets NULL keys repeat (NULLs are distinct), so rows with a NULL key cannot clash
+    const nonNullKeys = spec.keys.map((k) => `(${k.sql}) IS NOT NULL`);
+    const duplicateScope = ` WHERE ${[...(spec.where ? [`(${spec.where})`] : []), ...nonNullKeys].join(' AND ')}`;
     steps.push(
       readOnlyCheckStep(ctx, {
         release: spec.release,
         title: `Check that no duplicates of (${index.columns.join(', ')}) exist`,
         checkpoint: {
           description: 'no duplicate keys (the unique build would fail on the first one and leave an INVALID index)',
-          sql: `SELECT count(*) FROM (SELECT 1 FROM ${t}${whereSql} GROUP BY ${keyList} HAVING count(*) > 1 LIMIT 1) AS duplicates`,
+          sql: `SELECT count(*) FROM (SELECT 1 FROM ${t}${duplicateScope} GROUP BY ${keyList} HAVING count(*) > 1 LIMIT 1) AS duplicates`,
           expected: 0,
         },
         caveats: ['The application must stop producing duplicates before this step, or the build in the next step can still fail on a new one.'],
