@@ -4,25 +4,8 @@ import { introspectPostgres } from '@liveshift/runtime';
 import { pgMajorsAmong, withPostgres } from '../support/postgres.js';
 import { namesById, seedUsers, SEED_ROWS } from '../support/seed.js';
 import { runStepByStep } from '../support/step-by-step.js';
-import { Workload, type WorkloadQuery } from '../support/workload.js';
-
-/** The application across releases: which column it reads and which it writes. */
-function application(sync: 'app' | 'trigger') {
-  const read = (col: string): WorkloadQuery => ({ kind: 'read', build: (id) => ({ text: `SELECT id, ${col} FROM users WHERE id = $1`, values: [id()] }) });
-  const update = (cols: string[]): WorkloadQuery => ({
-    kind: 'update',
-    // the name is rewritten to the value it already has, so seeded data stays checkable
-    build: (id) => ({ text: `UPDATE users SET email = email, ${cols.map((c) => `${c} = 'user ' || id`).join(', ')} WHERE id = $1`, values: [id()] }),
-  });
-  const insert = (cols: string[]): WorkloadQuery => ({
-    kind: 'insert',
-    build: () => ({ text: `INSERT INTO users (email, ${cols.join(', ')}) VALUES ('new@example.com', ${cols.map(() => `'newcomer'`).join(', ')})`, values: [] }),
-  });
-  const old = [read('full_name'), update(['full_name']), insert(['full_name'])];
-  const both = [read('full_name'), update(['full_name', 'display_name']), insert(['full_name', 'display_name'])];
-  const renamed = [read('display_name'), update(['display_name']), insert(['display_name'])];
-  return (release: number): WorkloadQuery[] => (sync === 'trigger' ? [old, renamed][Math.min(release, 1)]! : [old, both, renamed][Math.min(release, 2)]!);
-}
+import { renameApplication } from '../support/rename-application.js';
+import { Workload } from '../support/workload.js';
 
 for (const major of pgMajorsAmong([11, 12, 18])) {
   describe(`rename column on PostgreSQL ${major}`, () => {
@@ -39,7 +22,7 @@ for (const major of pgMajorsAmong([11, 12, 18])) {
           await introspectPostgres(client),
           { sync, smallTableBytes: 0, batchSize: 3000, pauseMs: 0, lockTimeoutMs: 5000 },
         );
-        const workload = new Workload(db.url, application(sync), () => SEED_ROWS);
+        const workload = new Workload(db.url, renameApplication(sync), () => SEED_ROWS);
         await workload.start();
         let stats;
         try {

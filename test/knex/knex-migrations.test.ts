@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { liveshift } from '../cli/run-cli.js';
+import { plainApplication, uniqueEmailApplication } from '../support/plan-under-traffic.js';
+import { withPostgres, type TestDatabase } from '../support/postgres.js';
+import { renameApplication } from '../support/rename-application.js';
+import { namesById, seedUsers, SEED_ROWS } from '../support/seed.js';
+import { Workload, type WorkloadQuery } from '../support/workload.js';
+import { driveWithKnex, knexProject, migrationFiles } from './knex-project.js';
+
+/**
+ * `liveshift knex make` output run by the real knex CLI (migrate:up / down / latest / rollback)
+ * against PostgreSQL 18 while an application workload runs; see driveWithKnex for what is checked.
+ */
+
+// the full online recipe on a test-sized table (not the small-table shortcut), with room for the workload's row locks
+const PLANNING = ['--batch-size', '3000', '--lock-timeout', '5000', '--small-table-bytes', '0'];
+
+describe('knex migrations on PostgreSQL 18', () => {
+  const pg = withPostgres(18);
+
+  async function setUp(moduleSystem: 'cjs' | 'esm', change: string[], application: (release: number) => WorkloadQuery[]) {
+    const db = await pg.database();
+    await seedUsers(await db.client());
+    return setUpProject(db, moduleSystem, change, application);
+  }
+
+  async function setUpProject(db: TestDatabase, moduleSystem: 'cjs' | 'esm', change: string[], application: (release: number) => WorkloadQuery[]) {
+    const client = await db.client();
+    const project = knexProject(db.url, moduleSystem);
+    const made = await liveshift(['knex', 'make', ...change, ...PLANNING], { cwd: project.dir });
+    expect(made.code, made.stderr).toBe(0);
+    const workload = new Workload(db.url, application, () => SEED_ROWS);
+    await workload.start();
+    return { db, client, project, workload, made };
+  }
+
+  async function finish(workload: Workload) {
+    const stats = await workload.stop();
+    expect(stats.failures, JSON.stringify(stats.failures.slice(0, 3))).toEqual([]);
+    expect(stats.queries).toBeGreaterThan(50);
+  }
+
+  it('rename column (CommonJS project): six files, up and down one at a time, latest release by release, nothing past the point of no return', async () => {
+    const { client, project, workload, made } = await setUp('cjs', ['ALTER TABLE users RENAME COLUMN full_name TO display_name'], renameApplication('app'));
+    const original = await namesById(client);
+    expect(made.stderr).toContain('wrote 6 migrations (one per plan step)');
+    expect(migrationFiles(project)[0]).toMatch(/^\d{14}_rename_column_users_full_name_display_name_01_add_column_display_name/);
+    try {
+      const { plan } = await driveWithKnex({ project, client, workload });
+      expect(plan.pointOfNoReturn?.step).toBe(6);
+    } finally {
+      await finish(workload);
+    }
+    expect(await namesById(client, 'display_name')).toEqual(original);
+  });
+
+  it('add a NOT NULL column with a backfill (ES modules project)', async () => {
+    const withLocale = (release: number): WorkloadQuery[] =>
+      release === 0
+        ? plainApplication
+        : [plainApplication[0]!, plainApplication[1]!, { kind: 'insert', build: () => ({ text: `INSERT INTO users (full_name, email, locale) VALUES ('newcomer', 'n@example.com', 'fr')`, values: [] }) }];
+    const { client, project, workload } = await setUp('esm', ['ALTER TABLE users ADD COLUMN locale text NOT NULL', '--backfill', "'en'"], withLocale);
+    const everySeededRowHasTheBackfill = async () => {
+      const { rows } = await client.query(
+        `SELECT count(*) FILTER (WHERE locale = 'en')::int AS en, count(*) FILTER (WHERE locale IS NULL)::int AS missing FROM users WHERE id <= $1`,
+        [SEED_ROWS],
+      );
+      expect(rows[0]).toEqual({ en: SEED_ROWS, missing: 0 });
+    };
+    try {
+      await driveWithKnex({ project, client, workload, whenApplied: everySeededRowHasTheBackfill });
+    } finally {
+      await finish(workload);
+    }
+  });
+
+  it('add a foreign key: NOT VALID, then VALIDATE in its own migration (CommonJS project)', async () => {
+    const orders: WorkloadQuery[] = [
+      { kind: 'read', build: (id) => ({ text: 'SELECT * FROM orders WHERE user_id = $1', values: [id()] }) },
+      { kind: 'insert', build: (id) => ({ text: 'INSERT INTO orders (user_id, total) VALUES ($1, 1)', values: [id()] }) },
+      { kind: 'update', build: (id) => ({ text: 'UPDATE users SET email = email WHERE id = $1', values: [id()] }) },
+    ];
+    const db = await pg.database();
+    const seed = await db.client();
+    await seedUsers(seed);
+    await seed.query(`CREATE TABLE orders (id bigserial PRIMARY KEY, user_id bigint NOT NULL, total int NOT NULL)`);
+    await seed.query(`CREATE INDEX orders_user_id_idx ON orders (user_id)`);
+    await seed.query(`INSERT INTO orders (user_id, total) SELECT 1 + g % $1, g FROM generate_series(1, 30000) AS g`, [SEED_ROWS]);
+    await seed.query('ANALYZE orders');
+    const { client, project, workload } = await setUpProject(db, 'cjs', ['ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id)'], () => orders);
+    try {
+      const { plan } = await driveWithKnex({ project, client, workload });
+      expect(plan.steps.map((s) => s.sql.join(' '))).toEqual([expect.stringContaining('NOT VALID'), expect.stringContaining('VALIDATE CONSTRAINT')]);
+    } finally {
+      await finish(workload);
+    }
+  });
+
+  it('create a unique index concurrently (CommonJS project)', async () => {
+    const { client, project, workload } = await setUp('cjs', ['CREATE UNIQUE INDEX users_email_key ON users (email)'], () => uniqueEmailApplication);
+    try {
+      const { plan } = await driveWithKnex({ project, client, workload });
+      expect(plan.steps.some((s) => !s.transactional && s.sql.some((q) => q.includes('CONCURRENTLY')))).toBe(true);
+    } finally {
+      await finish(workload);
+    }
+  });
+});
