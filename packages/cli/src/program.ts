@@ -5,6 +5,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerKnex } from './commands/knex.js';
 import { registerPlan } from './commands/plan.js';
 import { registerSnapshot } from './commands/snapshot.js';
+import { registerUmzug } from './commands/umzug.js';
 import { EXIT_BAD_INPUT, EXIT_OK, describeError, exitCodeOf } from './errors.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -45,6 +46,7 @@ export function createProgram(): Command {
   registerApply(program);
   registerDemo(program);
   registerKnex(program);
+  registerUmzug(program);
   const withHelp = (c: Command): void => {
     c.helpOption('-h, --help', 'show help');
     c.commands.forEach(withHelp);
