@@ -39,7 +39,7 @@ function splitName(table: string): [string, string] {
  */
 export async function observeWhileBlocked<T>(
   url: string,
-  table: string,
+  tables: string | string[],
   blockingSql: string,
   run: () => Promise<T>,
 ): Promise<{ result: T; locks: Map<string, PgLockMode[]> }> {
@@ -57,7 +57,7 @@ export async function observeWhileBlocked<T>(
       const { rows } = await watcher.query<{ pid: number }>(
         `SELECT pid FROM pg_stat_activity WHERE application_name = 'liveshift' AND wait_event_type = 'Lock' AND datname = current_database()`,
       );
-      if (rows[0]) locks = await tableLocks(watcher, [table], rows[0].pid);
+      if (rows[0]) locks = await tableLocks(watcher, typeof tables === 'string' ? [tables] : tables, rows[0].pid);
       else await new Promise((r) => setTimeout(r, 10));
     }
     await blocker.query('ROLLBACK');

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { planChange, type Plan, type PlanInput, type PlanOptions } from '@liveshift/core';
+import { planChange, type PgLockMode, type Plan, type PlanInput, type PlanOptions, type Step } from '@liveshift/core';
 import { introspectPostgres } from '@liveshift/runtime';
 import type { TestDatabase } from './postgres.js';
 import { SEED_ROWS } from './seed.js';
@@ -30,7 +30,13 @@ export const uniqueEmailApplication: WorkloadQuery[] = [
 export async function planAndRunUnderTraffic(
   db: TestDatabase,
   input: PlanInput,
-  options: { plan?: PlanOptions; application?: (release: number) => WorkloadQuery[]; blockingSql?: string } = {},
+  options: {
+    plan?: PlanOptions;
+    application?: (release: number) => WorkloadQuery[];
+    blockingSql?: string;
+    /** See runStepByStep: locks on tables a step's claim does not list. */
+    locksBeyondClaim?: (step: Step) => Partial<Record<string, PgLockMode>>;
+  } = {},
 ): Promise<{ plan: Plan; reports: StepReport[] }> {
   const client = await db.client();
   const plan = await planChange(input, await introspectPostgres(client), { ...LARGE_TABLE_OPTIONS, ...options.plan });
@@ -39,7 +45,13 @@ export async function planAndRunUnderTraffic(
   let reports: StepReport[];
   let stats;
   try {
-    reports = await runStepByStep({ url: db.url, plan, blockingSql: options.blockingSql ?? 'UPDATE users SET email = email WHERE id = 1', onRelease: (r) => workload.setRelease(r) });
+    reports = await runStepByStep({
+      url: db.url,
+      plan,
+      blockingSql: options.blockingSql ?? 'UPDATE users SET email = email WHERE id = 1',
+      onRelease: (r) => workload.setRelease(r),
+      locksBeyondClaim: options.locksBeyondClaim,
+    });
   } finally {
     stats = await workload.stop();
   }

@@ -7,7 +7,10 @@ import { observeWhileBlocked, strongest, tableLocks } from './lock-observer.js';
 
 export interface StepReport {
   step: number;
+  /** The strongest lock observed on the claimed tables. */
   observedLock?: PgLockMode;
+  /** The strongest lock observed on each claimed table, and on each table of `locksBeyondClaim`. */
+  observedLocks: Record<string, PgLockMode | undefined>;
   rewrote: boolean;
   rolledBackAndReapplied: boolean;
 }
@@ -26,6 +29,11 @@ export async function runStepByStep(args: {
   onRelease?: (release: number) => void | Promise<void>;
   /** SQL a blocker runs so non-transactional steps wait while holding their lock (e.g. UPDATE one row). */
   blockingSql: string;
+  /**
+   * Locks a step takes on tables its claim does not list (a claim has one mode; a foreign key's
+   * VALIDATE also holds ROW SHARE on the referenced table): table → mode (undefined: none), observed and asserted like the claim.
+   */
+  locksBeyondClaim?: (step: Step) => Partial<Record<string, PgLockMode>>;
 }): Promise<StepReport[]> {
   const { url, plan } = args;
   const client = await connect(url);
@@ -38,17 +46,20 @@ export async function runStepByStep(args: {
         await args.onRelease?.(releaseIndex(step.deploy));
         const r = await applyPlan(client, plan, { step: step.n, deployed, ...quiet });
         expect(r.ran).toEqual([step.n]);
-        reports.push({ step: step.n, rewrote: false, rolledBackAndReapplied: false });
+        reports.push({ step: step.n, observedLocks: {}, rewrote: false, rolledBackAndReapplied: false });
         continue;
       }
       const before = await introspectPostgres(client);
       const files = await relfilenodes(client, step.lock.tables);
-      const observedLock = await applyObserved(url, client, plan, step, args.blockingSql);
+      const beyond = args.locksBeyondClaim?.(step) ?? {};
+      const observed = await applyObserved(url, client, plan, step, args.blockingSql, [...step.lock.tables, ...Object.keys(beyond)]);
+      const observedLock = strongest(step.lock.tables.flatMap((t) => (observed.get(t) ? [observed.get(t)!] : [])));
       const after = await introspectPostgres(client);
       const expected = applyToSnapshot(before, step);
       expect(comparable(after), `schema after step ${step.n} (${step.title})`).toEqual(comparable(expected));
       if (step.sql.length) {
-        expect(observedLock, `lock taken by step ${step.n} (${step.title})`).toBe(step.lock.mode);
+        const wanted = [...step.lock.tables.map((t): [string, PgLockMode | 'none' | undefined] => [t, step.lock.mode]), ...Object.entries(beyond)];
+        for (const [table, mode] of wanted) expect(observed.get(table), `lock taken on ${table} by step ${step.n} (${step.title})`).toBe(mode);
       }
       const rewrote = !sameFiles(files, await relfilenodes(client, step.lock.tables));
       if (step.lock.duration !== 'rewrite') expect(rewrote, `step ${step.n} claims no rewrite`).toBe(false);
@@ -63,7 +74,7 @@ export async function runStepByStep(args: {
         expect(comparable(await introspectPostgres(client)), `schema after re-applying step ${step.n}`).toEqual(comparable(expected));
         rolledBackAndReapplied = true;
       }
-      reports.push({ step: step.n, observedLock, rewrote, rolledBackAndReapplied });
+      reports.push({ step: step.n, observedLock, observedLocks: Object.fromEntries(observed), rewrote, rolledBackAndReapplied });
     }
     return reports;
   } finally {
@@ -71,27 +82,27 @@ export async function runStepByStep(args: {
   }
 }
 
-async function applyObserved(url: string, client: pg.Client, plan: Plan, step: Step, blockingSql: string): Promise<PgLockMode | undefined> {
+/** Applies the step and returns the strongest lock it held on each of `tables` (empty for a step without SQL). */
+async function applyObserved(url: string, client: pg.Client, plan: Plan, step: Step, blockingSql: string, tables: string[]): Promise<Map<string, PgLockMode | undefined>> {
   const quiet = { log: () => {}, onProgress: false as const, deployed: step.deploy };
-  const claimed = step.lock.tables;
+  const strongestPerTable = (locks: Map<string, PgLockMode[]>) => new Map(tables.map((t) => [t, strongest(locks.get(t) ?? [])]));
   if (!step.sql.length) {
     await applyPlan(client, plan, { step: step.n, ...quiet });
-    return undefined;
+    return new Map();
   }
   if (step.transactional) {
-    let seen: PgLockMode | undefined;
+    let seen = new Map<string, PgLockMode | undefined>();
     await applyPlan(client, plan, {
       step: step.n,
       ...quiet,
       observe: async (_s, c) => {
-        const locks = await tableLocks(c, claimed);
-        seen = strongest(claimed.flatMap((t) => locks.get(t) ?? []));
+        seen = strongestPerTable(await tableLocks(c, tables));
       },
     });
     return seen;
   }
-  const { locks } = await observeWhileBlocked(url, claimed[0]!, blockingSql, () => applyPlan(client, plan, { step: step.n, ...quiet }));
-  return strongest([...locks.values()].flat());
+  const { locks } = await observeWhileBlocked(url, tables, blockingSql, () => applyPlan(client, plan, { step: step.n, ...quiet }));
+  return strongestPerTable(locks);
 }
 
 async function relfilenodes(client: pg.Client, tables: string[]): Promise<Map<string, string>> {
