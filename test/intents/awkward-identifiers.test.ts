@@ -128,5 +128,28 @@ for (const major of pgMajorsAmong([18])) {
       const { rows } = await client.query(`SELECT count(*)::int AS n FROM ${QUALIFIED} WHERE "select" = 'none'`);
       expect(rows[0].n).toBe(Math.floor(ROWS / 7));
     });
+
+    it('a foreign key with a quoted name, from a quoted child table onto the awkward table', async () => {
+      const db = await pg.database();
+      const client = await db.client();
+      await seed(client);
+      const child = `"Sales Data"."Line's ""Item"""`;
+      await client.query(`CREATE TABLE ${child} ("Id" bigserial PRIMARY KEY, "Order Id" bigint)`);
+      await client.query(`INSERT INTO ${child} ("Order Id") SELECT 1 + g % $1::int FROM generate_series(1, $1::int) AS g`, [ROWS]);
+      await client.query(`CREATE INDEX ON ${child} ("Order Id")`);
+      await client.query(`ANALYZE ${child}`);
+      const { plan } = await planAndRunUnderTraffic(
+        db,
+        { sql: `ALTER TABLE ${child} ADD CONSTRAINT "fk ""order"" it's" FOREIGN KEY ("Order Id") REFERENCES ${QUALIFIED} ON DELETE CASCADE` },
+        {
+          blockingSql: BLOCKER,
+          application: application(() => ['Full Name']),
+          locksBeyondClaim: (s) => (s.kind === 'validate' ? { [`${SCHEMA}.${TABLE}`]: 'ROW SHARE' } : {}),
+        },
+      );
+      expect(plan.steps[0]!.lock.tables).toEqual([`${SCHEMA}.Line's "Item"`, `${SCHEMA}.${TABLE}`]);
+      const lines = (await introspectPostgres(client)).tables.find((t) => t.name === `Line's "Item"`)!;
+      expect(lines.constraints.find((k) => k.name === `fk "order" it's`)).toMatchObject({ validated: true, references: { table: `${SCHEMA}.${TABLE}`, columns: ['Id'] } });
+    });
   });
 }
