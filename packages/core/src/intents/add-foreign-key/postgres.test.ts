@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { planChange } from '../../planner.js';
 import { snapshotsAfterSteps } from '../../schema/apply-to-snapshot.js';
 import { loadParser, parseStatements } from '../../input/pg-parser.js';
+import { parsePlanJson } from '../../plan/schema.js';
+import { planViolations } from '../../plan/invariants.js';
 import type { TableSchema } from '../../schema/snapshot.js';
 import { snapshotOf, usersTable } from '../fixtures.test-support.js';
 
@@ -53,6 +55,12 @@ describe('add foreign key on PostgreSQL', () => {
     expect(plan.tables.map((t) => t.table)).toEqual(['public.orders', 'public.users']);
     expect(plan.warnings).toEqual([]);
     expect(plan.pointOfNoReturn).toBeNull();
+  });
+
+  it('plan_file_round_trip: the plan reads back as a plan file and keeps every invariant', async () => {
+    const plan = await planChange({ sql: `${addFk.sql} ON DELETE CASCADE` }, snapshot());
+    expect(parsePlanJson(JSON.stringify(plan))).toEqual(plan);
+    expect(planViolations(plan, { smallTableBytes: 8 * 1024 * 1024 })).toEqual([]);
   });
 
   it('validate_caveat_gives_the_orphan_query: VALIDATE fails, changing nothing, on a row without its referenced row', async () => {
