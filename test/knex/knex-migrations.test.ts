@@ -1,16 +1,20 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { liveshift } from '../cli/run-cli.js';
 import { plainApplication, uniqueEmailApplication } from '../support/plan-under-traffic.js';
 import { withPostgres, type TestDatabase } from '../support/postgres.js';
 import { renameApplication } from '../support/rename-application.js';
 import { namesById, seedUsers, SEED_ROWS } from '../support/seed.js';
+import { runNode, TEST_DIR } from '../support/scratch-project.js';
 import { Workload, type WorkloadQuery } from '../support/workload.js';
-import { driveWithKnex, knexProject, migrationFiles } from './knex-project.js';
+import { driveWithKnex, knexProject, migrationFiles, type KnexProjectStyle } from './knex-project.js';
 
 /**
  * `liveshift knex make` output run by the real knex CLI (migrate:up / down / latest / rollback)
  * against PostgreSQL 18 while an application workload runs; see driveWithKnex for what is checked.
  */
+
+const TSC = path.join(TEST_DIR, '..', 'node_modules', 'typescript', 'bin', 'tsc');
 
 // the full online recipe on a test-sized table (not the small-table shortcut), with room for the workload's row locks
 const PLANNING = ['--batch-size', '3000', '--lock-timeout', '5000', '--small-table-bytes', '0'];
@@ -18,16 +22,16 @@ const PLANNING = ['--batch-size', '3000', '--lock-timeout', '5000', '--small-tab
 describe('knex migrations on PostgreSQL 18', () => {
   const pg = withPostgres(18);
 
-  async function setUp(moduleSystem: 'cjs' | 'esm', change: string[], application: (release: number) => WorkloadQuery[]) {
+  async function setUp(moduleSystem: KnexProjectStyle, change: string[], application: (release: number) => WorkloadQuery[]) {
     const db = await pg.database();
     await seedUsers(await db.client());
     return setUpProject(db, moduleSystem, change, application);
   }
 
-  async function setUpProject(db: TestDatabase, moduleSystem: 'cjs' | 'esm', change: string[], application: (release: number) => WorkloadQuery[]) {
+  async function setUpProject(db: TestDatabase, moduleSystem: KnexProjectStyle, change: string[], application: (release: number) => WorkloadQuery[]) {
     const client = await db.client();
     const project = knexProject(db.url, moduleSystem);
-    const made = await liveshift(['knex', 'make', ...change, ...PLANNING], { cwd: project.dir });
+    const made = await liveshift(['knex', 'make', ...change, ...PLANNING], { cwd: project.dir, env: project.env });
     expect(made.code, made.stderr).toBe(0);
     const workload = new Workload(db.url, application, () => SEED_ROWS);
     await workload.start();
@@ -91,6 +95,20 @@ describe('knex migrations on PostgreSQL 18', () => {
     try {
       const { plan } = await driveWithKnex({ project, client, workload });
       expect(plan.steps.map((s) => s.sql.join(' '))).toEqual([expect.stringContaining('NOT VALID'), expect.stringContaining('VALIDATE CONSTRAINT')]);
+    } finally {
+      await finish(workload);
+    }
+  });
+
+  it('TypeScript migrations (a knexfile.ts, run with tsx): a plain index built concurrently, type-checked files', async () => {
+    const { client, project, workload } = await setUp('ts', ['CREATE INDEX users_email_idx ON users (email)'], () => plainApplication);
+    expect(migrationFiles(project).every((f) => f.endsWith('.ts'))).toBe(true);
+    // the emitted files (migrations and the typed plan module) pass a strict type-check
+    project.write('tsconfig.json', JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: true, types: [] }, include: ['migrations/**/*.ts'] }));
+    const typecheck = await runNode([TSC, '-p', '.'], { cwd: project.dir });
+    expect(typecheck.code, typecheck.stdout + typecheck.stderr).toBe(0);
+    try {
+      await driveWithKnex({ project, client, workload });
     } finally {
       await finish(workload);
     }

@@ -12,23 +12,35 @@ import type { Workload } from '../support/workload.js';
 /** The knex CLI exactly as a project runs it (`npx knex ...`). */
 export const KNEX_CLI = path.join(TEST_DIR, 'node_modules/knex/bin/cli.js');
 
-/** A project with a knexfile for `url`: CommonJS or ES modules. */
-export function knexProject(url: string, moduleSystem: 'cjs' | 'esm'): ScratchProject {
-  const config = `{\n  client: 'pg',\n  connection: ${JSON.stringify(url)},\n  migrations: { directory: './migrations' },\n}`;
-  return scratchProject(`knex-${moduleSystem}`, {
-    'package.json': JSON.stringify({ name: 'app', private: true, ...(moduleSystem === 'esm' ? { type: 'module' } : {}) }, null, 2),
-    'knexfile.js': moduleSystem === 'esm' ? `export default ${config};\n` : `module.exports = ${config};\n`,
-  });
+export type KnexProjectStyle = 'cjs' | 'esm' | 'ts';
+
+export interface KnexProject extends ScratchProject {
+  /** Environment for every node process in the project: TypeScript needs a loader (tsx), as it does for knex itself. */
+  env: Record<string, string>;
 }
 
-export function knex(project: ScratchProject, args: string[], deployed?: string): Promise<ProcessResult> {
-  return runNode([KNEX_CLI, ...args], { cwd: project.dir, env: { LIVESHIFT_DEPLOYED: deployed } });
+/** A project with a knexfile for `url`: CommonJS, ES modules, or TypeScript (ES modules run with tsx). */
+export function knexProject(url: string, style: KnexProjectStyle): KnexProject {
+  const config = `{\n  client: 'pg',\n  connection: ${JSON.stringify(url)},\n  migrations: { directory: './migrations'${style === 'ts' ? ", extension: 'ts'" : ''} },\n}`;
+  const knexfile: Record<string, string> =
+    style === 'ts'
+      ? { 'knexfile.ts': `import type { Knex } from 'knex';\n\nconst config: Knex.Config = ${config};\n\nexport default config;\n` }
+      : { 'knexfile.js': style === 'esm' ? `export default ${config};\n` : `module.exports = ${config};\n` };
+  const project = scratchProject(`knex-${style}`, {
+    'package.json': JSON.stringify({ name: 'app', private: true, ...(style === 'cjs' ? {} : { type: 'module' }) }, null, 2),
+    ...knexfile,
+  });
+  return { ...project, env: style === 'ts' ? { NODE_OPTIONS: '--import tsx' } : {} };
+}
+
+export function knex(project: KnexProject, args: string[], deployed?: string): Promise<ProcessResult> {
+  return runNode([KNEX_CLI, ...args], { cwd: project.dir, env: { ...project.env, LIVESHIFT_DEPLOYED: deployed } });
 }
 
 /** The plan module `liveshift knex make` wrote beside the migrations. */
 export async function emittedPlan(project: ScratchProject): Promise<Plan> {
   const folder = path.join(project.dir, 'migrations', 'liveshift');
-  const [file] = readdirSync(folder).filter((f) => f.endsWith('.plan.js'));
+  const [file] = readdirSync(folder).filter((f) => /\.plan\.[jt]s$/.test(f));
   expect(file, `a plan module in ${folder}`).toBeDefined();
   const mod = (await import(pathToFileURL(path.join(folder, file!)).href)) as { default: Plan };
   return mod.default;
@@ -65,7 +77,7 @@ function output(r: ProcessResult): string {
  * 4. past the point of no return, `migrate:down` and `migrate:rollback` refuse and change nothing.
  */
 export async function driveWithKnex(args: {
-  project: ScratchProject;
+  project: KnexProject;
   client: pg.ClientBase;
   workload: Workload;
   /** Checks on the data once the whole plan is applied (before phase 4 may roll it all back). */

@@ -22,12 +22,18 @@ export function snakeCase(text: string, max = Infinity): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_+|_+$/g, '');
-  return slug.length <= max ? slug : slug.slice(0, max).replace(/_+$/, '');
+  if (slug.length <= max) return slug;
+  // cut at a word boundary, and not after a dangling little word ("..._on", "..._using")
+  const words = slug.slice(0, max + 1).split('_').slice(0, -1);
+  while (words.length > 1 && DANGLING.has(words[words.length - 1]!)) words.pop();
+  return words.join('_') || slug.slice(0, max);
 }
+
+const DANGLING = new Set(['a', 'an', 'and', 'by', 'for', 'from', 'in', 'of', 'on', 'the', 'to', 'using', 'with']);
 
 /** The change's name: the caller's, else its first intent described (`rename_column_users_full_name_display_name`). */
 export function changeName(plan: Plan, name?: string): string {
-  const source = name ?? (plan.intents[0] ? describeIntent(plan.intents[0]).replace(/\s*\(.*\)\s*$/, '') : 'change');
+  const source = name ?? (plan.intents[0] ? describeIntent(plan.intents[0]).replace(/\s*\(sync: \w+\)$/, '').replace(/ using btree\b/, '') : 'change');
   return snakeCase(source, MAX_CHANGE_CHARS) || 'change';
 }
 
