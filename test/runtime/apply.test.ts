@@ -136,7 +136,7 @@ for (const major of pgMajorsAmong([12, 18])) {
       expect(atA1.waitingFor).toEqual({
         step: 3,
         release: 'A+2',
-        instruction: 'step 3 (Drop full_name) ships with release A+2: confirm it once every application instance runs A+1 or later',
+        instruction: 'nothing to deploy for it; confirm it once every application instance runs A+1 or later',
       });
       const atA2 = await applyPlan(client, plan, { ...quiet, deployed: 'A+2' });
       expect(atA2).toMatchObject({ ran: [3], skipped: [1, 2] });

@@ -33,9 +33,12 @@ export function knexMigration(plan: Plan, step: number, options: MigrationStepOp
   };
 }
 
-/** knex prints a failed migration's stack; for liveshift's own refusals the message is the whole story. */
+/**
+ * knex logs "migration failed with error: <message>" and its CLI then prints the stack; for
+ * liveshift's own refusals the message is the whole story, so the stack only says who stopped.
+ */
 function plainMessage(error: unknown): never {
-  if (error instanceof LiveshiftError) error.stack = `liveshift: ${error.message}`;
+  if (error instanceof LiveshiftError) error.stack = `liveshift stopped the run${error.step === undefined ? '' : ` at step ${error.step}`} (exit code ${error.exitCode})`;
   throw error;
 }
 

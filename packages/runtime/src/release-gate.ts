@@ -51,9 +51,9 @@ export function releaseGate(step: Pick<Step, 'n' | 'kind' | 'deploy' | 'title' |
 }
 
 /** A database step of a later release runs once the application releases before it are everywhere. */
-function databaseStepInstruction(step: Pick<Step, 'n' | 'deploy' | 'title'>): string {
+function databaseStepInstruction(step: Pick<Step, 'deploy'>): string {
   const previous = releaseName(parseRelease(step.deploy, 'step release') - 1);
-  return `step ${step.n} (${step.title}) ships with release ${step.deploy}: confirm it once every application instance runs ${previous} or later`;
+  return `nothing to deploy for it; confirm it once every application instance runs ${previous} or later`;
 }
 
 /** For migration files run by a framework: stop the runner (exit 3) with the step's instruction. */
