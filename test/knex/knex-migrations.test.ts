@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { liveshift } from '../cli/run-cli.js';
 import { plainApplication, uniqueEmailApplication } from '../support/plan-under-traffic.js';
@@ -18,6 +19,11 @@ const TSC = path.join(TEST_DIR, '..', 'node_modules', 'typescript', 'bin', 'tsc'
 
 // the full online recipe on a test-sized table (not the small-table shortcut), with room for the workload's row locks
 const PLANNING = ['--batch-size', '3000', '--lock-timeout', '5000', '--small-table-bytes', '0'];
+
+async function userColumns(client: pg.ClientBase): Promise<string[]> {
+  const { rows } = await client.query<{ attname: string }>(`SELECT attname FROM pg_attribute WHERE attrelid = 'users'::regclass AND attnum > 0 AND NOT attisdropped`);
+  return rows.map((r) => r.attname);
+}
 
 describe('knex migrations on PostgreSQL 18', () => {
   const pg = withPostgres(18);
@@ -49,8 +55,18 @@ describe('knex migrations on PostgreSQL 18', () => {
     const original = await namesById(client);
     expect(made.stderr).toContain('wrote 6 migrations (one per plan step)');
     expect(migrationFiles(project)[0]).toMatch(/^\d{14}_rename_column_users_full_name_display_name_01_add_column_display_name/);
+    // at every point: full_name keeps every seeded value while it exists; display_name is empty or equal to it
+    const dataHolds = async (after: string) => {
+      const columns = await userColumns(client);
+      if (columns.includes('full_name')) expect(await namesById(client), `full_name after ${after}`).toEqual(original);
+      if (columns.includes('display_name')) {
+        for (const [id, name] of await namesById(client, 'display_name')) {
+          if (name !== null || !columns.includes('full_name')) expect(name, `display_name of row ${id} after ${after}`).toBe(original.get(id));
+        }
+      }
+    };
     try {
-      const { plan } = await driveWithKnex({ project, client, workload });
+      const { plan } = await driveWithKnex({ project, client, workload, dataHolds });
       expect(plan.pointOfNoReturn?.step).toBe(6);
     } finally {
       await finish(workload);
@@ -71,8 +87,16 @@ describe('knex migrations on PostgreSQL 18', () => {
       );
       expect(rows[0]).toEqual({ en: SEED_ROWS, missing: 0 });
     };
+    const original = await namesById(client);
+    const dataHolds = async (after: string) => {
+      expect(await namesById(client), `full_name after ${after}`).toEqual(original);
+      if ((await userColumns(client)).includes('locale')) {
+        const { rows } = await client.query(`SELECT count(*)::int AS n FROM users WHERE id <= $1 AND locale IS DISTINCT FROM 'en' AND locale IS NOT NULL`, [SEED_ROWS]);
+        expect(rows[0].n, `seeded rows with a locale other than the backfill after ${after}`).toBe(0);
+      }
+    };
     try {
-      await driveWithKnex({ project, client, workload, whenApplied: everySeededRowHasTheBackfill });
+      await driveWithKnex({ project, client, workload, whenApplied: everySeededRowHasTheBackfill, dataHolds });
     } finally {
       await finish(workload);
     }
@@ -92,8 +116,11 @@ describe('knex migrations on PostgreSQL 18', () => {
     await seed.query(`INSERT INTO orders (user_id, total) SELECT 1 + g % $1, g FROM generate_series(1, 30000) AS g`, [SEED_ROWS]);
     await seed.query('ANALYZE orders');
     const { client, project, workload } = await setUpProject(db, 'cjs', ['ALTER TABLE orders ADD CONSTRAINT orders_user_id_fkey FOREIGN KEY (user_id) REFERENCES users (id)'], () => orders);
+    const ordersChecksum = async () => (await client.query(`SELECT count(*)::int AS n, sum(user_id)::text AS s FROM orders WHERE id <= 30000`)).rows[0];
+    const seededOrders = await ordersChecksum();
+    const dataHolds = async (after: string) => expect(await ordersChecksum(), `seeded orders after ${after}`).toEqual(seededOrders);
     try {
-      const { plan } = await driveWithKnex({ project, client, workload });
+      const { plan } = await driveWithKnex({ project, client, workload, dataHolds });
       expect(plan.steps.map((s) => s.sql.join(' '))).toEqual([expect.stringContaining('NOT VALID'), expect.stringContaining('VALIDATE CONSTRAINT')]);
     } finally {
       await finish(workload);
@@ -116,8 +143,10 @@ describe('knex migrations on PostgreSQL 18', () => {
 
   it('create a unique index concurrently (CommonJS project)', async () => {
     const { client, project, workload } = await setUp('cjs', ['CREATE UNIQUE INDEX users_email_key ON users (email)'], () => uniqueEmailApplication);
+    const original = await namesById(client);
+    const dataHolds = async (after: string) => expect(await namesById(client), `full_name after ${after}`).toEqual(original);
     try {
-      const { plan } = await driveWithKnex({ project, client, workload });
+      const { plan } = await driveWithKnex({ project, client, workload, dataHolds });
       expect(plan.steps.some((s) => !s.transactional && s.sql.some((q) => q.includes('CONCURRENTLY')))).toBe(true);
     } finally {
       await finish(workload);

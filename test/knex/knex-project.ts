@@ -82,11 +82,14 @@ export async function driveWithKnex(args: {
   workload: Workload;
   /** Checks on the data once the whole plan is applied (before phase 4 may roll it all back). */
   whenApplied?: () => Promise<void>;
+  /** Checks on the data after every knex command: what must hold at any point of the plan. */
+  dataHolds?: (after: string) => Promise<void>;
 }): Promise<{ plan: Plan }> {
   const { project, client, workload } = args;
   const plan = await emittedPlan(project);
   const files = migrationFiles(project);
   expect(files).toHaveLength(plan.steps.length);
+  const check = async (after: string) => args.dataHolds?.(after);
   const schema = async () => comparable(await introspectPostgres(client)).filter(applicationTable);
   const expected = (snapshot: SchemaSnapshot) => comparable(snapshot).filter(applicationTable);
 
@@ -107,6 +110,7 @@ export async function driveWithKnex(args: {
     expect(up.code, `migrate:up of step ${step.n}: ${output(up)}`).toBe(0);
     expect(await executed(client)).toEqual(files.slice(0, step.n));
     expect(await schema(), `schema after migrate:up of step ${step.n} (${step.title})`).toEqual(expected(applyToSnapshot(snapshots[step.n - 1]!, step)));
+    await check(`migrate:up of step ${step.n}`);
     snapshots.push(await introspectPostgres(client));
   }
 
@@ -122,6 +126,7 @@ export async function driveWithKnex(args: {
     expect(down.code, `migrate:down of step ${step.n}: ${output(down)}`).toBe(0);
     expect(await executed(client)).toEqual(files.slice(0, step.n - 1));
     expect(await schema(), `schema after migrate:down of step ${step.n} (${step.title})`).toEqual(expected(snapshots[step.n - 1]!));
+    await check(`migrate:down of step ${step.n}`);
   }
   workload.setRelease(0);
 
@@ -142,6 +147,7 @@ export async function driveWithKnex(args: {
   }
   const final = plan.steps.reduce((snap, step) => applyToSnapshot(snap, step), snapshots[0]!);
   expect(await schema(), 'schema after the whole plan').toEqual(expected(final));
+  await check('migrate:latest of the whole plan');
   await args.whenApplied?.();
 
   // 4. past the point of no return nothing goes back
@@ -168,6 +174,7 @@ export async function driveWithKnex(args: {
     }
     expect(await executed(client)).toEqual([]);
     expect(await schema(), 'schema after migrate:rollback --all').toEqual(expected(snapshots[0]!));
+    await check('migrate:rollback --all');
   }
   return { plan };
 }
