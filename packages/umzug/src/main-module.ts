@@ -1,7 +1,6 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { migrationName } from './resolve.js';
 
 /** For an ES-module migrator: true when this file is the script Node was started with (`node migrate ...`), false when imported. */
 export function isMainModule(moduleUrl: string): boolean {
@@ -11,8 +10,14 @@ export function isMainModule(moduleUrl: string): boolean {
     try {
       return realpathSync(p);
     } catch {
-      return path.resolve(p); // `node migrate` names the script without its extension
+      // `node migrate` names the script without its extension: resolve its folder only
+      try {
+        return path.join(realpathSync(path.dirname(p)), path.basename(p));
+      } catch {
+        return path.resolve(p);
+      }
     }
   };
-  return migrationName(real(fileURLToPath(moduleUrl))) === migrationName(real(main));
+  const withoutExtension = (p: string) => p.replace(/\.[cm]?[jt]s$/, '');
+  return withoutExtension(real(fileURLToPath(moduleUrl))) === withoutExtension(real(main));
 }
