@@ -15,3 +15,4 @@ export * from './engines/postgres/capabilities.js';
 export * from './engines/postgres/locks.js';
 export { DEFAULT_SMALL_TABLE_BYTES, isSmallTable, formatBytes } from './engines/postgres/size.js';
 export * from './adapter/index.js';
+export * from './intents/catalog.js';
