@@ -51,7 +51,7 @@ export async function runStepByStep(args: {
       }
       const before = await introspectPostgres(client);
       const files = await relfilenodes(client, step.lock.tables);
-      const beyond = args.locksBeyondClaim?.(step) ?? {};
+      const beyond = { ...Object.fromEntries((step.lock.alsoLocks ?? []).map((a) => [a.table, a.mode])), ...args.locksBeyondClaim?.(step) };
       const observed = await applyObserved(url, client, plan, step, args.blockingSql, [...step.lock.tables, ...Object.keys(beyond)]);
       const observedLock = strongest(step.lock.tables.flatMap((t) => (observed.get(t) ? [observed.get(t)!] : [])));
       const after = await introspectPostgres(client);

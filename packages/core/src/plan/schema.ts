@@ -72,6 +72,10 @@ const lockClaim = z
     duration: z
       .enum(['brief', 'scan', 'rewrite', 'rows'])
       .describe('brief: catalog change only; scan: held while the table is read once; rewrite: held while the table is rewritten; rows: row locks only, a batch at a time.'),
+    alsoLocks: z
+      .array(z.object({ table: nonEmpty, mode: z.enum(PG_LOCK_MODES) }).strict())
+      .optional()
+      .describe('Other tables the step locks in another mode (e.g. ROW SHARE on the referenced table of a foreign key being validated).'),
   })
   .strict();
 

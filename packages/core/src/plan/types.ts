@@ -36,6 +36,11 @@ export interface LockClaim {
   blocksReads: boolean;
   blocksWrites: boolean;
   duration: LockDuration;
+  /**
+   * Other tables the step locks in another mode, observed like `mode` (e.g. the referenced table of
+   * a foreign key's VALIDATE: ROW SHARE). Absent when the step locks only `tables`.
+   */
+  alsoLocks?: { table: string; mode: PgLockMode }[];
 }
 
 export interface Timeouts {

@@ -96,7 +96,8 @@ const DURATION_WORDS: Record<LockClaim['duration'], string> = {
 export function describeLock(lock: LockClaim): string {
   if (lock.mode === 'none') return 'none (application deploy)';
   const on = lock.tables.length ? ` on ${lock.tables.join(', ')}` : '';
-  return `${lock.mode}${on}; ${DURATION_WORDS[lock.duration]}; ${describeBlocking(lock)}`;
+  const also = lock.alsoLocks?.length ? `; also ${lock.alsoLocks.map((a) => `${a.mode} on ${a.table}`).join(', ')}` : '';
+  return `${lock.mode}${on}; ${DURATION_WORDS[lock.duration]}; ${describeBlocking(lock)}${also}`;
 }
 
 export function describeTimeouts(t: Timeouts): string {

@@ -14,8 +14,9 @@ export function blocksWrites(mode: PgLockMode): boolean {
   return PG_LOCK_MODES.indexOf(mode) >= PG_LOCK_MODES.indexOf('SHARE');
 }
 
-export function lockClaim(mode: PgLockMode, tables: string[], duration: LockDuration): LockClaim {
-  return { mode, tables, blocksReads: blocksReads(mode), blocksWrites: blocksWrites(mode), duration };
+export function lockClaim(mode: PgLockMode, tables: string[], duration: LockDuration, alsoLocks?: LockClaim['alsoLocks']): LockClaim {
+  const claim: LockClaim = { mode, tables, blocksReads: blocksReads(mode), blocksWrites: blocksWrites(mode), duration };
+  return alsoLocks?.length ? { ...claim, alsoLocks } : claim;
 }
 
 export const NO_LOCK: LockClaim = { mode: 'none', tables: [], blocksReads: false, blocksWrites: false, duration: 'brief' };

@@ -47,7 +47,14 @@ describe('add foreign key on PostgreSQL', () => {
     expect(add.rollback).toEqual({ kind: 'sql', sql: ['ALTER TABLE "public"."orders" DROP CONSTRAINT "orders_user_id_fkey"'], transactional: true });
 
     expect(validate).toMatchObject({ kind: 'validate', transactional: true, timeouts: { lockTimeoutMs: 2000 } });
-    expect(validate.lock).toEqual({ mode: 'SHARE UPDATE EXCLUSIVE', tables: ['public.orders'], blocksReads: false, blocksWrites: false, duration: 'scan' });
+    expect(validate.lock).toEqual({
+      mode: 'SHARE UPDATE EXCLUSIVE',
+      tables: ['public.orders'],
+      blocksReads: false,
+      blocksWrites: false,
+      duration: 'scan',
+      alsoLocks: [{ table: 'public.users', mode: 'ROW SHARE' }],
+    });
     expect(validate.caveats.join('\n')).toMatch(/ROW SHARE on public\.users/);
     expect(validate.checkpoint).toMatchObject({ description: 'constraint orders_user_id_fkey exists and is validated' });
     expect(validate.rollback).toMatchObject({ kind: 'sql', sql: [add.rollback.kind === 'sql' && add.rollback.sql[0], add.sql[0]], transactional: true });

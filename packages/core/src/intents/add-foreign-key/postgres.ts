@@ -162,7 +162,7 @@ function notValidThenValidate(ctx: RecipeContext, fk: ForeignKey): StepDraft[] {
       instruction: '',
       sql: [`ALTER TABLE ${t} VALIDATE CONSTRAINT ${qn}`],
       transactional: true,
-      lock: lockClaim('SHARE UPDATE EXCLUSIVE', [ctx.tableName], 'scan'),
+      lock: lockClaim('SHARE UPDATE EXCLUSIVE', [ctx.tableName], 'scan', self ? undefined : [{ table: fk.refName, mode: 'ROW SHARE' }]),
       timeouts,
       checkpoint: constraintState(ctx.ref, fk.name, 'validated'),
       rollback: { kind: 'sql', sql: [drop, addNotValid], transactional: true, note: 'returns the foreign key to NOT VALID' },
@@ -170,7 +170,7 @@ function notValidThenValidate(ctx: RecipeContext, fk: ForeignKey): StepDraft[] {
         `Reads all of ${ctx.tableName}, looking each key up in ${fk.refName}, under SHARE UPDATE EXCLUSIVE: reads and writes continue; only other DDL and VACUUM on ${ctx.tableName} wait.`,
         ...(self
           ? []
-          : [`Also takes ROW SHARE on ${fk.refName} (a lock claim names one mode, so it lists ${ctx.tableName} only): reads and writes of ${fk.refName} continue; only EXCLUSIVE and ACCESS EXCLUSIVE (some DDL) wait.`]),
+          : [`Also takes ROW SHARE on ${fk.refName}: reads and writes of ${fk.refName} continue; only EXCLUSIVE and ACCESS EXCLUSIVE (some DDL) wait.`]),
         `Fails without changing anything if a row of ${ctx.tableName} references a missing ${fk.refName} row: the key stays NOT VALID and keeps checking new writes. Find those rows with ${orphanQuery(ctx, fk)}, fix or delete them, then run this step again.`,
       ],
       estimate: {
