@@ -2,12 +2,12 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll } from 'vitest';
+import { afterAll, onTestFinished } from 'vitest';
 
 /**
  * A throwaway application project for framework tests, inside test/ so that Node resolves the
  * test package's dependencies (knex, umzug, pg, @liveshift/*) from its files, as an installed
- * project would. Removed after the test file.
+ * project would. Removed after the test (or, when made outside one, after the test file).
  */
 
 export const TEST_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,7 +19,13 @@ export interface ScratchProject {
 
 export function scratchProject(prefix: string, files: Record<string, string>): ScratchProject {
   const dir = mkdtempSync(path.join(TEST_DIR, `.tmp-${prefix}-`));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  // inside a test, afterAll() registers nothing (the folder would stay); there, clean up when the test ends
+  try {
+    onTestFinished(remove);
+  } catch {
+    afterAll(remove);
+  }
   const write = (file: string, contents: string) => {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), contents);
