@@ -4,6 +4,7 @@ import type { Intent } from '../intents/types.js';
 import type { RecipeResult } from './draft.js';
 import { PLAN_FORMAT, PLAN_VERSION, releaseName, type Plan, type Release, type Step, type TableFacts } from './types.js';
 import { displayName } from '../engines/postgres/quote.js';
+import { sequenceSteps } from './sequence.js';
 
 /** Numbers the recipes' drafts, names their releases and marks the point of no return. */
 export function buildPlan(args: {
@@ -14,17 +15,7 @@ export function buildPlan(args: {
   results: RecipeResult[];
   warnings: string[];
 }): Plan {
-  const steps: Step[] = [];
-  let base = 0;
-  for (const result of args.results) {
-    let top = base;
-    for (const { release, ...draft } of result.steps) {
-      const index = base + release;
-      top = Math.max(top, index);
-      steps.push({ n: steps.length + 1, deploy: releaseName(index), ...draft });
-    }
-    base = top;
-  }
+  const steps = sequenceSteps(args.results);
   const ponr = steps.find((s) => s.rollback.kind === 'irreversible');
   const lastReversible = ponr ? (ponr.n > 1 ? ponr.n - 1 : null) : steps.length ? steps[steps.length - 1]!.n : null;
   return {
