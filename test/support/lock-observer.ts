@@ -12,10 +12,22 @@ export function strongest(modes: PgLockMode[]): PgLockMode | undefined {
   return [...modes].sort((a, b) => PG_LOCK_MODES.indexOf(b) - PG_LOCK_MODES.indexOf(a))[0];
 }
 
-/** Granted table locks of backend `pid` (or the calling backend) on each table: schema.table → modes. */
-export async function tableLocks(client: pg.ClientBase, tables: string[], pid?: number): Promise<Map<string, PgLockMode[]>> {
+/**
+ * Granted table locks of backend `pid` (or the calling backend) on each table: schema.table → modes.
+ * A table with an entry in `oids` is found by OID (so one renamed or dropped by the step still is), the others by name.
+ */
+export async function tableLocks(client: pg.ClientBase, tables: string[], pid?: number, oids?: Map<string, number>): Promise<Map<string, PgLockMode[]>> {
   const out = new Map<string, PgLockMode[]>();
   for (const table of tables) {
+    const oid = oids?.get(table);
+    if (oid !== undefined) {
+      const { rows } = await client.query<{ mode: string }>(
+        `SELECT l.mode FROM pg_locks l WHERE l.locktype = 'relation' AND l.granted AND l.pid = coalesce($1, pg_backend_pid()) AND l.relation = $2`,
+        [pid ?? null, oid],
+      );
+      out.set(table, rows.map((r) => documentedMode(r.mode)));
+      continue;
+    }
     const [schema, name] = splitName(table);
     const { rows } = await client.query<{ mode: string }>(
       `SELECT l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace

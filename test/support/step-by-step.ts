@@ -50,9 +50,11 @@ export async function runStepByStep(args: {
         continue;
       }
       const before = await introspectPostgres(client);
-      const files = await relfilenodes(client, step.lock.tables);
       const beyond = { ...Object.fromEntries((step.lock.alsoLocks ?? []).map((a) => [a.table, a.mode])), ...args.locksBeyondClaim?.(step) };
-      const observed = await applyObserved(url, client, plan, step, args.blockingSql, [...step.lock.tables, ...Object.keys(beyond)]);
+      // tables are followed by OID, so a step that renames or drops one is still observed; a table it creates, by name
+      const oids = await relationOids(client, [...step.lock.tables, ...Object.keys(beyond)]);
+      const files = await relfilenodes(client, oids, step.lock.tables);
+      const observed = await applyObserved(url, client, plan, step, args.blockingSql, [...step.lock.tables, ...Object.keys(beyond)], oids);
       const observedLock = strongest(step.lock.tables.flatMap((t) => (observed.get(t) ? [observed.get(t)!] : [])));
       const after = await introspectPostgres(client);
       const expected = applyToSnapshot(before, step);
@@ -61,7 +63,7 @@ export async function runStepByStep(args: {
         const wanted = [...step.lock.tables.map((t): [string, PgLockMode | 'none' | undefined] => [t, step.lock.mode]), ...Object.entries(beyond)];
         for (const [table, mode] of wanted) expect(observed.get(table), `lock taken on ${table} by step ${step.n} (${step.title})`).toBe(mode);
       }
-      const rewrote = !sameFiles(files, await relfilenodes(client, step.lock.tables));
+      const rewrote = !sameFiles(files, await relfilenodes(client, oids, step.lock.tables));
       if (step.lock.duration !== 'rewrite') expect(rewrote, `step ${step.n} claims no rewrite`).toBe(false);
 
       let rolledBackAndReapplied = false;
@@ -83,7 +85,15 @@ export async function runStepByStep(args: {
 }
 
 /** Applies the step and returns the strongest lock it held on each of `tables` (empty for a step without SQL). */
-async function applyObserved(url: string, client: pg.Client, plan: Plan, step: Step, blockingSql: string, tables: string[]): Promise<Map<string, PgLockMode | undefined>> {
+async function applyObserved(
+  url: string,
+  client: pg.Client,
+  plan: Plan,
+  step: Step,
+  blockingSql: string,
+  tables: string[],
+  oids: Map<string, number>,
+): Promise<Map<string, PgLockMode | undefined>> {
   const quiet = { log: () => {}, onProgress: false as const, deployed: step.deploy };
   const strongestPerTable = (locks: Map<string, PgLockMode[]>) => new Map(tables.map((t) => [t, strongest(locks.get(t) ?? [])]));
   if (!step.sql.length) {
@@ -96,7 +106,7 @@ async function applyObserved(url: string, client: pg.Client, plan: Plan, step: S
       step: step.n,
       ...quiet,
       observe: async (_s, c) => {
-        seen = strongestPerTable(await tableLocks(c, tables));
+        seen = strongestPerTable(await tableLocks(c, tables, undefined, oids));
       },
     });
     return seen;
@@ -105,19 +115,33 @@ async function applyObserved(url: string, client: pg.Client, plan: Plan, step: S
   return strongestPerTable(locks);
 }
 
-async function relfilenodes(client: pg.Client, tables: string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
+/** OIDs of the tables (schema.table) that exist now; a table a step is about to create has none. */
+async function relationOids(client: pg.Client, tables: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
   for (const t of tables) {
     const dot = t.indexOf('.');
-    const { rows } = await client.query<{ relfilenode: string }>(
-      `SELECT c.relfilenode::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`,
+    const { rows } = await client.query<{ oid: number }>(
+      `SELECT c.oid::int AS oid FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2`,
       [t.slice(0, dot), t.slice(dot + 1)],
     );
-    out.set(t, rows[0]?.relfilenode ?? 'missing');
+    if (rows[0]) out.set(t, rows[0].oid);
   }
   return out;
 }
 
+/** relfilenode of each of `tables` by OID; a table created or dropped by the step has no entry on one side. */
+async function relfilenodes(client: pg.Client, oids: Map<string, number>, tables: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const t of tables) {
+    const oid = oids.get(t);
+    if (oid === undefined) continue;
+    const { rows } = await client.query<{ relfilenode: string }>(`SELECT relfilenode::text FROM pg_class WHERE oid = $1`, [oid]);
+    if (rows[0]) out.set(t, rows[0].relfilenode);
+  }
+  return out;
+}
+
+/** Only a table present before and after can have been rewritten. */
 function sameFiles(a: Map<string, string>, b: Map<string, string>): boolean {
-  return [...a].every(([k, v]) => b.get(k) === v);
+  return [...a].every(([k, v]) => !b.has(k) || b.get(k) === v);
 }

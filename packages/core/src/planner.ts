@@ -1,6 +1,6 @@
 import type { Plan } from './plan/types.js';
 import type { SchemaSnapshot, TableRef } from './schema/snapshot.js';
-import { intentSchema, type Intent, type IntentInput } from './intents/types.js';
+import { intentSchema, SUPPORTED_INTENTS, type Intent, type IntentInput } from './intents/types.js';
 import { PlanningError } from './errors.js';
 import { loadParser } from './input/pg-parser.js';
 import { sqlToIntents, type SourcedIntent } from './input/sql-to-intents.js';
@@ -16,6 +16,13 @@ import { renameColumnRecipe } from './intents/rename-column/postgres.js';
 import { createIndexRecipe } from './intents/create-index/postgres.js';
 import { setNotNullRecipe } from './intents/set-not-null/postgres.js';
 import { addForeignKeyRecipe } from './intents/add-foreign-key/postgres.js';
+import { addUniqueConstraintRecipe } from './intents/add-unique-constraint/postgres.js';
+import { addPrimaryKeyRecipe } from './intents/add-primary-key/postgres.js';
+import { addReferenceColumnRecipe } from './intents/add-reference-column/postgres.js';
+import { createTableRecipe } from './intents/create-table/postgres.js';
+import { dropTableRecipe } from './intents/drop-table/postgres.js';
+import { renameTableRecipe } from './intents/rename-table/postgres.js';
+import { updateBackfillRecipe } from './intents/update-backfill/postgres.js';
 
 /** Knobs a user may set; every one has a safe default. */
 export interface PlanOptions {
@@ -60,6 +67,7 @@ function withSqlOptions(intent: IntentInput, options: PlanOptions): IntentInput 
   if (options.backfill === undefined) return intent;
   if (intent.kind === 'add_column' && intent.column.nullable === false && !intent.column.default) return { ...intent, column: { ...intent.column, backfill: options.backfill } };
   if (intent.kind === 'set_not_null') return { ...intent, backfill: options.backfill };
+  if (intent.kind === 'add_reference_column' && intent.column.nullable === false && !intent.column.default) return { ...intent, column: { ...intent.column, backfill: options.backfill } };
   return intent;
 }
 
@@ -67,7 +75,7 @@ export function validateIntent(intent: unknown, statement: string): Intent {
   const parsed = intentSchema.safeParse(intent);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(intent)'}: ${i.message}`).join('; ');
-    throw new PlanningError(`invalid intent: ${issues}. Kinds: add_column, rename_column, create_index, set_not_null, add_foreign_key`, statement);
+    throw new PlanningError(`invalid intent: ${issues}. Kinds: ${SUPPORTED_INTENTS.map((k) => k.kind).join(', ')}`, statement);
   }
   return parsed.data;
 }
@@ -92,18 +100,21 @@ export async function planChange(input: PlanInput, snapshot: SchemaSnapshot, opt
   const results: RecipeResult[] = [];
   const touched: TableRef[] = [];
   const intents: Intent[] = [];
+  const later: SchemaSnapshot[] = [];
   for (const { intent, statement } of sourced) {
-    const ref = resolveTable(current, intent.table, statement);
-    const ctx = makeContext(current, ref, resolved, statement);
+    // a table that does not exist yet has no recipe context: its recipe resolves the name itself
+    const created = intent.kind === 'create_table' ? createTableRecipe(current, intent, resolved, statement) : undefined;
+    const ref = created?.ref ?? resolveTable(current, intent.table, statement);
     const concrete: Intent = intent.kind === 'rename_column' ? { ...intent, sync: intent.sync ?? resolved.sync } : intent;
-    const result = recipeFor(ctx, concrete);
+    const result = created?.result ?? recipeFor(makeContext(current, ref, resolved, statement), concrete);
     results.push(result);
     touched.push(ref, ...(result.alsoLocked ?? []));
     intents.push(concrete);
     const after = snapshotsAfterSteps(current, result.steps.map((s, i) => ({ ...s, n: i + 1 })));
     current = after.length ? after[after.length - 1]! : current;
+    later.push(current);
   }
-  const plan = buildPlan({ intents, engine, before: snapshot, touched, results, warnings });
+  const plan = buildPlan({ intents, engine, before: snapshot, touched, later, results, warnings });
   const problems = planViolations(plan, { smallTableBytes: resolved.smallTableBytes });
   if (problems.length) throw new Error(`internal error: the planner produced a plan that breaks its invariants:\n- ${problems.join('\n- ')}`);
   return plan;
@@ -121,6 +132,20 @@ function recipeFor(ctx: RecipeContext, intent: Intent): RecipeResult {
       return setNotNullRecipe(ctx, intent);
     case 'add_foreign_key':
       return addForeignKeyRecipe(ctx, intent);
+    case 'add_unique_constraint':
+      return addUniqueConstraintRecipe(ctx, intent);
+    case 'add_primary_key':
+      return addPrimaryKeyRecipe(ctx, intent);
+    case 'add_reference_column':
+      return addReferenceColumnRecipe(ctx, intent);
+    case 'create_table':
+      throw new Error('internal error: create_table is planned before a recipe context exists');
+    case 'drop_table':
+      return dropTableRecipe(ctx, intent);
+    case 'rename_table':
+      return renameTableRecipe(ctx, intent);
+    case 'backfill':
+      return updateBackfillRecipe(ctx, intent);
   }
 }
 

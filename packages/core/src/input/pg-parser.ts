@@ -62,6 +62,11 @@ export function deparseNode(node: Node): string {
   return deparseSync(node as never).trim();
 }
 
+/** Like deparseNode, on one line (no pretty-printing), for expressions shown in titles and predicates. */
+export function deparseOneLine(node: Node): string {
+  return deparseSync(node as never, { pretty: false }).trim();
+}
+
 /** Every node of `kind` under `node`, depth first. */
 export function collectNodes(node: unknown, kind: string, out: Node[] = []): Node[] {
   if (Array.isArray(node)) {

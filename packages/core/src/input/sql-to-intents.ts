@@ -2,6 +2,7 @@ import { PlanningError } from '../errors.js';
 import { SUPPORTED_INTENTS, type IntentInput } from '../intents/types.js';
 import { deparseNode, parseStatements, type Node, type ParsedStatement } from './pg-parser.js';
 import { formatTypeName } from '../engines/postgres/types.js';
+import { addKey, addReferenceColumn, createTable, dropTables, renameTable, updateBackfill } from './table-statements.js';
 
 /** A statement's intents plus the statement text they came from (for error messages). */
 export interface SourcedIntent {
@@ -13,11 +14,11 @@ export function supportedList(): string {
   return SUPPORTED_INTENTS.map((s) => `  - ${s.sql}`).join('\n');
 }
 
-function unsupported(stmt: ParsedStatement, what: string): never {
+export function unsupported(stmt: ParsedStatement, what: string): never {
   throw new PlanningError(`${what} is not supported yet. liveshift plans these PostgreSQL changes:\n${supportedList()}`, stmt.text);
 }
 
-function tableOf(relation: Node): IntentInput['table'] {
+export function tableOf(relation: Node): IntentInput['table'] {
   const name = relation.relname as string;
   return relation.schemaname ? { schema: relation.schemaname as string, name } : name;
 }
@@ -36,12 +37,20 @@ function statementToIntents(stmt: ParsedStatement): IntentInput[] {
       if (n.renameType === 'OBJECT_COLUMN' && n.relationType === 'OBJECT_TABLE') {
         return [{ kind: 'rename_column', table: tableOf(n.relation), from: n.subname, to: n.newname }];
       }
+      if (n.renameType === 'OBJECT_TABLE') return [renameTable(n)];
       return unsupported(stmt, `renaming ${String(n.renameType).replace('OBJECT_', '').toLowerCase()}s`);
     case 'AlterTableStmt':
       if (n.objtype !== 'OBJECT_TABLE') return unsupported(stmt, `ALTER ${String(n.objtype).replace('OBJECT_', '')}`);
       return (n.cmds as Node[]).map((c) => alterTableCmd(stmt, n.relation, c.AlterTableCmd));
     case 'IndexStmt':
       return [createIndex(stmt, n)];
+    case 'CreateStmt':
+      return [createTable(stmt, n)];
+    case 'DropStmt':
+      if (n.removeType === 'OBJECT_TABLE') return dropTables(stmt, n);
+      return unsupported(stmt, `DROP ${String(n.removeType).replace('OBJECT_', '')}`);
+    case 'UpdateStmt':
+      return [updateBackfill(stmt, n)];
     default:
       return unsupported(stmt, `this statement (${stmt.type})`);
   }
@@ -56,6 +65,7 @@ function alterTableCmd(stmt: ParsedStatement, relation: Node, cmd: Node): Intent
       return { kind: 'set_not_null', table, column: cmd.name };
     case 'AT_AddConstraint':
       if (cmd.def?.Constraint?.contype === 'CONSTR_FOREIGN') return addForeignKey(stmt, table, cmd.def.Constraint);
+      if (cmd.def?.Constraint?.contype === 'CONSTR_UNIQUE' || cmd.def?.Constraint?.contype === 'CONSTR_PRIMARY') return addKey(stmt, table, cmd.def.Constraint);
       return unsupported(stmt, `ALTER TABLE … ADD ${constraintKind(cmd.def?.Constraint?.contype)}`);
     default:
       return unsupported(stmt, `ALTER TABLE … ${describeSubtype(cmd.subtype)}`);
@@ -70,7 +80,7 @@ function constraintKind(contype: unknown): string {
 /** pg_constraint's one-letter action codes, as the parser reports them; 'a' (NO ACTION) is the default and is left out. */
 const REFERENTIAL_ACTIONS: Record<string, 'restrict' | 'cascade' | 'set null' | 'set default'> = { r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' };
 
-function addForeignKey(stmt: ParsedStatement, table: IntentInput['table'], k: Node): IntentInput {
+export function addForeignKey(stmt: ParsedStatement, table: IntentInput['table'], k: Node): IntentInput {
   // the parser leaves is_enforced out (false) for NOT ENFORCED, and marks that skip_validation too
   if (k.is_enforced !== true) unsupported(stmt, 'ADD FOREIGN KEY … NOT ENFORCED');
   if (k.skip_validation) {
@@ -103,9 +113,13 @@ function addColumn(stmt: ParsedStatement, table: IntentInput['table'], def: Node
   if (def.collClause) unsupported(stmt, 'ADD COLUMN … COLLATE');
   let nullable = true;
   let defaultExpr: string | undefined;
+  let reference: Node | undefined;
   for (const c of (def.constraints as Node[] | undefined) ?? []) {
     const k = c.Constraint;
     switch (k.contype) {
+      case 'CONSTR_FOREIGN':
+        reference = k;
+        break;
       case 'CONSTR_NOTNULL':
         nullable = false;
         break;
@@ -119,16 +133,14 @@ function addColumn(stmt: ParsedStatement, table: IntentInput['table'], def: Node
         unsupported(stmt, `ADD COLUMN with ${String(k.contype).replace('CONSTR_', '')}`);
     }
   }
-  return {
-    kind: 'add_column',
-    table,
-    column: {
-      name: def.colname,
-      type: formatTypeName(def.typeName),
-      nullable,
-      ...(defaultExpr !== undefined ? { default: { expr: defaultExpr } } : {}),
-    },
+  const column = {
+    name: def.colname,
+    type: formatTypeName(def.typeName),
+    nullable,
+    ...(defaultExpr !== undefined ? { default: { expr: defaultExpr } } : {}),
   };
+  if (reference) return addReferenceColumn(stmt, table, column, reference);
+  return { kind: 'add_column', table, column };
 }
 
 function createIndex(stmt: ParsedStatement, n: Node): IntentInput {

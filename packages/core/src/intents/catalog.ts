@@ -1,5 +1,12 @@
 import { addColumnCatalog } from './add-column/catalog.js';
 import { addForeignKeyCatalog } from './add-foreign-key/catalog.js';
+import { addUniqueConstraintCatalog } from './add-unique-constraint/catalog.js';
+import { addPrimaryKeyCatalog } from './add-primary-key/catalog.js';
+import { addReferenceColumnCatalog } from './add-reference-column/catalog.js';
+import { createTableCatalog } from './create-table/catalog.js';
+import { dropTableCatalog } from './drop-table/catalog.js';
+import { renameTableCatalog } from './rename-table/catalog.js';
+import { updateBackfillCatalog } from './update-backfill/catalog.js';
 import type { IntentCatalogEntry } from './catalog-entry.js';
 import { createIndexCatalog } from './create-index/catalog.js';
 import { renameColumnCatalog } from './rename-column/catalog.js';
@@ -17,6 +24,13 @@ export const INTENT_CATALOG: IntentCatalogEntry[] = [
   createIndexCatalog,
   setNotNullCatalog,
   addForeignKeyCatalog,
+  addUniqueConstraintCatalog,
+  addPrimaryKeyCatalog,
+  addReferenceColumnCatalog,
+  createTableCatalog,
+  dropTableCatalog,
+  renameTableCatalog,
+  updateBackfillCatalog,
 ];
 
 export * from './catalog-entry.js';

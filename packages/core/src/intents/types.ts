@@ -102,12 +102,135 @@ export const addForeignKeyIntent = z
   })
   .strict();
 
+/* Group B intents: table-level changes, keys, and data backfills (each in its own intents/<folder>/). */
+
+const keyColumns = z.array(identifier).min(1).max(32);
+
+export const addUniqueConstraintIntent = z
+  .object({
+    kind: z.literal('add_unique_constraint'),
+    table: tableName,
+    columns: keyColumns,
+    /** Also the name of the index behind it; generated like PostgreSQL does (<table>_<columns>_key) when omitted. */
+    name: identifier.optional(),
+  })
+  .strict();
+
+export const addPrimaryKeyIntent = z
+  .object({
+    kind: z.literal('add_primary_key'),
+    table: tableName,
+    columns: keyColumns,
+    /** Also the name of the index behind it; <table>_pkey when omitted. */
+    name: identifier.optional(),
+  })
+  .strict();
+
+export const addReferenceColumnIntent = z
+  .object({
+    kind: z.literal('add_reference_column'),
+    table: tableName,
+    column: addColumnIntent.shape.column,
+    references: z
+      .object({
+        table: tableName,
+        /** Defaults to the referenced table's one-column primary key. */
+        column: identifier.optional(),
+      })
+      .strict(),
+    /** The foreign key's name; <table>_<column>_fkey when omitted. */
+    name: identifier.optional(),
+    onDelete: referentialAction.optional(),
+    onUpdate: referentialAction.optional(),
+    /** Build an index on the new column (CONCURRENTLY), so deletes in the referenced table find referencing rows without a scan. */
+    index: z.boolean().default(true),
+  })
+  .strict();
+
+const namedKey = z.object({ name: identifier.optional(), columns: keyColumns }).strict();
+
+export const createTableIntent = z
+  .object({
+    kind: z.literal('create_table'),
+    table: tableName,
+    columns: z
+      .array(
+        z
+          .object({
+            name: identifier,
+            /** Any type; serial, bigserial and smallserial create their sequence like PostgreSQL does. */
+            type: z.string().min(1),
+            nullable: z.boolean().default(true),
+            /** SQL expression. */
+            default: z.string().min(1).optional(),
+            identity: z.enum(['always', 'by default']).optional(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(1600),
+    primaryKey: namedKey.optional(),
+    unique: z.array(namedKey).default([]),
+    checks: z.array(z.object({ name: identifier.optional(), expr: z.string().min(1) }).strict()).default([]),
+    foreignKeys: z
+      .array(
+        z
+          .object({
+            name: identifier.optional(),
+            columns: keyColumns,
+            references: z.object({ table: tableName, columns: keyColumns.optional() }).strict(),
+            onDelete: referentialAction.optional(),
+            onUpdate: referentialAction.optional(),
+          })
+          .strict(),
+      )
+      .default([]),
+  })
+  .strict();
+
+export const dropTableIntent = z
+  .object({
+    kind: z.literal('drop_table'),
+    table: tableName,
+  })
+  .strict();
+
+export const renameTableIntent = z
+  .object({
+    kind: z.literal('rename_table'),
+    table: tableName,
+    to: identifier,
+    /** view: a view with the old name keeps old code working while the application moves; app: the application copes with both names itself. */
+    via: z.enum(['view', 'app']).default('view'),
+  })
+  .strict();
+
+export const backfillIntent = z
+  .object({
+    kind: z.literal('backfill'),
+    table: tableName,
+    /** Column = SQL expression, in order. */
+    set: z.array(z.object({ column: identifier, expr: z.string().min(1) }).strict()).min(1),
+    /** Which rows (SQL predicate); all rows when omitted. */
+    where: z.string().min(1).optional(),
+    /** Statements that undo the change, if the user has a way back; without them the backfill is the point of no return. */
+    undo: z.array(z.string().min(1)).min(1).optional(),
+  })
+  .strict();
+
 export const intentSchema = z.discriminatedUnion('kind', [
   addColumnIntent,
   renameColumnIntent,
   createIndexIntent,
   setNotNullIntent,
   addForeignKeyIntent,
+  addUniqueConstraintIntent,
+  addPrimaryKeyIntent,
+  addReferenceColumnIntent,
+  createTableIntent,
+  dropTableIntent,
+  renameTableIntent,
+  backfillIntent,
 ]);
 
 export type Intent = z.output<typeof intentSchema>;
@@ -118,6 +241,13 @@ export type CreateIndexIntent = z.output<typeof createIndexIntent>;
 export type SetNotNullIntent = z.output<typeof setNotNullIntent>;
 export type AddForeignKeyIntent = z.output<typeof addForeignKeyIntent>;
 export type ReferentialAction = z.output<typeof referentialAction>;
+export type AddUniqueConstraintIntent = z.output<typeof addUniqueConstraintIntent>;
+export type AddPrimaryKeyIntent = z.output<typeof addPrimaryKeyIntent>;
+export type AddReferenceColumnIntent = z.output<typeof addReferenceColumnIntent>;
+export type CreateTableIntent = z.output<typeof createTableIntent>;
+export type DropTableIntent = z.output<typeof dropTableIntent>;
+export type RenameTableIntent = z.output<typeof renameTableIntent>;
+export type BackfillIntent = z.output<typeof backfillIntent>;
 
 export const SUPPORTED_INTENTS: { kind: Intent['kind']; sql: string }[] = [
   { kind: 'add_column', sql: 'ALTER TABLE t ADD COLUMN c type [NOT NULL] [DEFAULT expr]' },
@@ -125,4 +255,11 @@ export const SUPPORTED_INTENTS: { kind: Intent['kind']; sql: string }[] = [
   { kind: 'create_index', sql: 'CREATE [UNIQUE] INDEX [CONCURRENTLY] [name] ON t [USING method] (cols) [WHERE predicate]' },
   { kind: 'set_not_null', sql: 'ALTER TABLE t ALTER COLUMN c SET NOT NULL' },
   { kind: 'add_foreign_key', sql: 'ALTER TABLE t ADD [CONSTRAINT name] FOREIGN KEY (cols) REFERENCES p [(cols)] [ON DELETE action] [ON UPDATE action]' },
+  { kind: 'add_unique_constraint', sql: 'ALTER TABLE t ADD [CONSTRAINT name] UNIQUE (cols)' },
+  { kind: 'add_primary_key', sql: 'ALTER TABLE t ADD [CONSTRAINT name] PRIMARY KEY (cols)' },
+  { kind: 'add_reference_column', sql: 'ALTER TABLE t ADD COLUMN c type [NOT NULL] [DEFAULT expr] REFERENCES p [(col)] [ON DELETE action] [ON UPDATE action]' },
+  { kind: 'create_table', sql: 'CREATE TABLE t (columns [DEFAULT, NOT NULL, identity, PRIMARY KEY, UNIQUE, CHECK, REFERENCES], table constraints)' },
+  { kind: 'drop_table', sql: 'DROP TABLE t [, ...]' },
+  { kind: 'rename_table', sql: 'ALTER TABLE t RENAME TO new_name' },
+  { kind: 'backfill', sql: 'UPDATE t SET c = expr [, ...] [WHERE predicate]' },
 ];

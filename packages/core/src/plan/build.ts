@@ -12,6 +12,8 @@ export function buildPlan(args: {
   engine: EngineInfo;
   before: SchemaSnapshot;
   touched: TableRef[];
+  /** Snapshots the later intents were planned against: facts of a table the plan creates or renames come from the first that has it. */
+  later?: SchemaSnapshot[];
   results: RecipeResult[];
   warnings: string[];
 }): Plan {
@@ -23,7 +25,7 @@ export function buildPlan(args: {
     version: PLAN_VERSION,
     intents: args.intents,
     engine: args.engine,
-    tables: uniqueRefs(args.touched).map((ref) => tableFacts(args.before, ref)),
+    tables: uniqueRefs(args.touched).map((ref) => tableFacts([args.before, ...(args.later ?? [])], ref)),
     steps,
     releases: releases(steps),
     lastReversibleStep: lastReversible,
@@ -37,8 +39,9 @@ function uniqueRefs(refs: TableRef[]): TableRef[] {
   return refs.filter((r) => !seen.has(displayName(r)) && seen.add(displayName(r)));
 }
 
-function tableFacts(snapshot: SchemaSnapshot, ref: TableRef): TableFacts {
-  const t = findTable(snapshot, ref)!;
+function tableFacts(snapshots: SchemaSnapshot[], ref: TableRef): TableFacts {
+  const t = snapshots.map((s) => findTable(s, ref)).find((x) => x !== undefined);
+  if (!t) throw new Error(`internal error: table ${displayName(ref)} is in no snapshot the plan was made from`);
   return {
     table: displayName(ref),
     rowEstimate: t.rowEstimate,

@@ -96,6 +96,9 @@ export function takesTableLock(s: ParsedStatement): boolean {
       return false;
     case 'DropStmt':
       return s.node.removeType !== 'OBJECT_FUNCTION';
+    case 'ViewStmt':
+      // a new view locks only itself (and ACCESS SHARE on what it selects from); OR REPLACE locks an existing one
+      return Boolean(s.node.replace);
     default:
       return true;
   }

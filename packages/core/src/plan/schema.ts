@@ -144,6 +144,12 @@ const schemaChange = z.discriminatedUnion('op', [
   z.object({ op: z.literal('drop_constraint'), table: tableRef, constraint: nonEmpty }).strict(),
   z.object({ op: z.literal('add_trigger'), table: tableRef, trigger: triggerSchema }).strict(),
   z.object({ op: z.literal('drop_trigger'), table: tableRef, trigger: nonEmpty }).strict(),
+  z.object({ op: z.literal('set_index_primary'), table: tableRef, index: nonEmpty, primary: z.boolean() }).strict(),
+  z
+    .object({ op: z.literal('create_table'), table: tableRef, columns: z.array(columnSchema), indexes: z.array(indexSchema), constraints: z.array(constraintSchema) })
+    .strict(),
+  z.object({ op: z.literal('drop_table'), table: tableRef }).strict(),
+  z.object({ op: z.literal('rename_table'), table: tableRef, to: nonEmpty }).strict(),
 ]);
 
 const step = z

@@ -104,7 +104,11 @@ export type SchemaChange =
   | { op: 'validate_constraint'; table: TableRef; constraint: string }
   | { op: 'drop_constraint'; table: TableRef; constraint: string }
   | { op: 'add_trigger'; table: TableRef; trigger: TriggerSchema }
-  | { op: 'drop_trigger'; table: TableRef; trigger: string };
+  | { op: 'drop_trigger'; table: TableRef; trigger: string }
+  | { op: 'set_index_primary'; table: TableRef; index: string; primary: boolean }
+  | { op: 'create_table'; table: TableRef; columns: ColumnSchema[]; indexes: IndexSchema[]; constraints: ConstraintSchema[] }
+  | { op: 'drop_table'; table: TableRef }
+  | { op: 'rename_table'; table: TableRef; to: string };
 
 export interface Step {
   n: number;

@@ -64,6 +64,23 @@ export function describeIntent(intent: Intent): string {
       const actions = [intent.onDelete && `on delete ${intent.onDelete}`, intent.onUpdate && `on update ${intent.onUpdate}`].filter(Boolean).join(', ');
       return `add foreign key ${intent.name ? `${intent.name} ` : ''}${tableName(intent.table)} (${intent.columns.join(', ')}) → ${tableName(ref.table)}${ref.columns ? ` (${ref.columns.join(', ')})` : ' (primary key)'}${actions ? ` ${actions}` : ''}`;
     }
+    case 'add_unique_constraint':
+      return `add unique constraint ${intent.name ? `${intent.name} ` : ''}on ${tableName(intent.table)} (${intent.columns.join(', ')})`;
+    case 'add_primary_key':
+      return `add primary key ${intent.name ? `${intent.name} ` : ''}on ${tableName(intent.table)} (${intent.columns.join(', ')})`;
+    case 'add_reference_column': {
+      const c = intent.column;
+      const parts = [c.type, c.nullable ? null : 'NOT NULL', c.default ? `DEFAULT ${c.default.expr}` : null].filter(Boolean);
+      return `add column ${tableName(intent.table)}.${c.name} ${parts.join(' ')} → ${tableName(intent.references.table)}${intent.references.column ? ` (${intent.references.column})` : ' (primary key)'}${intent.index ? ', indexed' : ''}`;
+    }
+    case 'create_table':
+      return `create table ${tableName(intent.table)} (${intent.columns.map((c) => c.name).join(', ')})`;
+    case 'drop_table':
+      return `drop table ${tableName(intent.table)}`;
+    case 'rename_table':
+      return `rename table ${tableName(intent.table)} → ${intent.to} (via: ${intent.via})`;
+    case 'backfill':
+      return `backfill ${tableName(intent.table)}: set ${intent.set.map((a) => `${a.column} = ${a.expr}`).join(', ')}${intent.where ? ` where ${intent.where}` : ''}`;
     default:
       return JSON.stringify(intent);
   }

@@ -23,6 +23,7 @@ export function snapshotsAfterSteps(snapshot: SchemaSnapshot, steps: Pick<Step, 
 }
 
 function applyChange(snapshot: SchemaSnapshot, change: SchemaChange, stepN: number): void {
+  if (change.op === 'create_table' || change.op === 'drop_table' || change.op === 'rename_table') return applyTableChange(snapshot, change, stepN);
   const table = findTable(snapshot, change.table);
   const where = `step ${stepN}: ${change.op} on ${change.table.schema}.${change.table.name}`;
   if (!table) throw new Error(`${where}: table not in the snapshot`);
@@ -80,6 +81,47 @@ function applyChange(snapshot: SchemaSnapshot, change: SchemaChange, stepN: numb
       return;
     case 'drop_trigger':
       return remove('triggers', change.trigger);
+    case 'set_index_primary': {
+      const ix = table.indexes.find((x) => x.name === change.index);
+      if (!ix) throw new Error(`${where}: index "${change.index}" not in the snapshot`);
+      ix.primary = change.primary;
+      return;
+    }
+  }
+}
+
+/** Whole-table changes: the table appears, disappears, or changes name (foreign keys elsewhere follow it, as pg_constraint does by OID). */
+function applyTableChange(snapshot: SchemaSnapshot, change: Extract<SchemaChange, { op: 'create_table' | 'drop_table' | 'rename_table' }>, stepN: number): void {
+  const where = `step ${stepN}: ${change.op} on ${change.table.schema}.${change.table.name}`;
+  const existing = findTable(snapshot, change.table);
+  switch (change.op) {
+    case 'create_table':
+      if (existing) throw new Error(`${where}: table already exists`);
+      snapshot.tables.push({
+        schema: change.table.schema,
+        name: change.table.name,
+        columns: change.columns.map((c) => ({ ...c })),
+        indexes: change.indexes.map((i) => ({ ...i })),
+        constraints: change.constraints.map((k) => ({ ...k })),
+        triggers: [],
+        rowEstimate: 0,
+        sizeBytes: 0,
+      });
+      return;
+    case 'drop_table':
+      if (!existing) throw new Error(`${where}: table not in the snapshot`);
+      snapshot.tables = snapshot.tables.filter((t) => t !== existing);
+      return;
+    case 'rename_table': {
+      if (!existing) throw new Error(`${where}: table not in the snapshot`);
+      if (findTable(snapshot, { schema: change.table.schema, name: change.to })) throw new Error(`${where}: a table named "${change.to}" already exists`);
+      const from = `${change.table.schema}.${change.table.name}`;
+      existing.name = change.to;
+      for (const t of snapshot.tables) {
+        for (const k of t.constraints) if (k.references?.table === from) k.references = { ...k.references, table: `${change.table.schema}.${change.to}` };
+      }
+      return;
+    }
   }
 }
 

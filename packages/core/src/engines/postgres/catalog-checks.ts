@@ -57,3 +57,12 @@ export function triggerExists(ref: TableRef, trigger: string, exists: boolean): 
     expected: exists ? 1 : 0,
   };
 }
+
+/** Whether a table (or any relation: a view counts) of that name exists. */
+export function relationExists(ref: TableRef, exists: boolean, what = 'table'): Checkpoint {
+  return {
+    description: `${what} ${ref.schema}.${ref.name} ${exists ? 'exists' : 'is gone'}`,
+    sql: `SELECT ${rel(ref)} IS ${exists ? 'NOT ' : ''}NULL`,
+    expected: true,
+  };
+}

@@ -13,7 +13,7 @@ import { constraintState } from '../../engines/postgres/catalog-checks.js';
 import { requireColumn, requireFreeConstraintName, resolveTable, type RecipeContext } from '../context.js';
 
 /** A foreign key checked against the schema: both ends exist, the referenced end is unique. */
-interface ForeignKey {
+export interface ForeignKey {
   name: string;
   columns: string[];
   ref: TableRef;
@@ -40,7 +40,7 @@ export function addForeignKeyRecipe(ctx: RecipeContext, intent: AddForeignKeyInt
   return { steps, warnings, alsoLocked };
 }
 
-function resolveForeignKey(ctx: RecipeContext, intent: AddForeignKeyIntent): ForeignKey {
+export function resolveForeignKey(ctx: RecipeContext, intent: AddForeignKeyIntent): ForeignKey {
   const columns = intent.columns.map((c) => requireColumn(ctx, c).name);
   requireDistinct(ctx, columns, ctx.tableName);
   const ref = resolveTable(ctx.snapshot, intent.references.table, ctx.statement);
@@ -153,7 +153,7 @@ function notValidThenValidate(ctx: RecipeContext, fk: ForeignKey): StepDraft[] {
         `Rolling back (DROP CONSTRAINT) takes ACCESS EXCLUSIVE on ${self ? ctx.tableName : 'both tables'} for a moment: reads wait too.`,
         ...partitioned,
       ],
-      changes: [{ op: 'add_constraint', table: ctx.ref, constraint: constraint(fk, false) }],
+      changes: [{ op: 'add_constraint', table: ctx.ref, constraint: foreignKeyConstraint(fk, false) }],
     },
     {
       release: 0,
@@ -203,7 +203,7 @@ function smallTableStep(ctx: RecipeContext, fk: ForeignKey): StepDraft {
       `${sizes} the small-table threshold (${formatBytes(ctx.options.smallTableBytes)}): checking the existing rows under SHARE ROW EXCLUSIVE, which blocks writes to ${self ? 'it' : 'both tables'}, lasts milliseconds, so the NOT VALID + VALIDATE detour is not needed.`,
       `Fails (and changes nothing) if a row of ${ctx.tableName} references a missing ${fk.refName} row; find them with ${orphanQuery(ctx, fk)}.`,
     ],
-    changes: [{ op: 'add_constraint', table: ctx.ref, constraint: constraint(fk, true) }],
+    changes: [{ op: 'add_constraint', table: ctx.ref, constraint: foreignKeyConstraint(fk, true) }],
   };
 }
 
@@ -211,12 +211,12 @@ function addSql(ctx: RecipeContext, fk: ForeignKey): string {
   return `ALTER TABLE ${qualify(ctx.ref)} ADD CONSTRAINT ${quoteIdent(fk.name)} ${foreignKeyClause(fk)}`;
 }
 
-function foreignKeyClause(fk: ForeignKey): string {
+export function foreignKeyClause(fk: ForeignKey): string {
   const actions = [fk.onDelete && ` ON DELETE ${fk.onDelete.toUpperCase()}`, fk.onUpdate && ` ON UPDATE ${fk.onUpdate.toUpperCase()}`].filter(Boolean).join('');
   return `FOREIGN KEY (${fk.columns.map(quoteIdent).join(', ')}) REFERENCES ${qualify(fk.ref)} (${fk.refColumns.map(quoteIdent).join(', ')})${actions}`;
 }
 
-function constraint(fk: ForeignKey, validated: boolean): ConstraintSchema {
+export function foreignKeyConstraint(fk: ForeignKey, validated: boolean): ConstraintSchema {
   return {
     name: fk.name,
     type: 'foreign_key',
@@ -243,7 +243,7 @@ function lockedTables(ctx: RecipeContext, fk: ForeignKey): string[] {
  * Without an index whose leading columns are the key, every delete (or key update) in the
  * referenced table scans the referencing table (eugene E15). Adding one is the user's call.
  */
-function missingIndexWarning(ctx: RecipeContext, fk: ForeignKey): string[] {
+export function missingIndexWarning(ctx: RecipeContext, fk: ForeignKey): string[] {
   const n = fk.columns.length;
   const indexed = ctx.table.indexes.some(
     (ix) => ix.valid && ix.predicate === null && (ix.method === 'btree' || (ix.method === 'hash' && n === 1)) && ix.columns.length >= n && sameSet(ix.columns.slice(0, n), fk.columns),
@@ -255,7 +255,7 @@ function missingIndexWarning(ctx: RecipeContext, fk: ForeignKey): string[] {
   ];
 }
 
-function typeWarnings(ctx: RecipeContext, fk: ForeignKey): string[] {
+export function typeWarnings(ctx: RecipeContext, fk: ForeignKey): string[] {
   return fk.columns.flatMap((c, i) => {
     const type = ctx.table.columns.find((x) => x.name === c)!.type;
     const refColumn = fk.refColumns[i]!;
