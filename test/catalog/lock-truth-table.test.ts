@@ -1,15 +1,16 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { INTENT_CATALOG, planChange, type IntentExample, type PgLockMode } from '@liveshift/core';
+import { DEFAULT_TRAFFIC, EXAMPLE_ROWS, INTENT_CATALOG, planChange, type IntentExample } from '@liveshift/core';
 import { introspectPostgres } from '@liveshift/runtime';
 import { PG_MAJORS_UNDER_TEST, pgMajorsUnderTest, withPostgres, type PgMajor } from '../support/postgres.js';
 import { TEST_DIR } from '../support/scratch-project.js';
-import { runStepByStep } from '../support/step-by-step.js';
+import { runStepByStep, type StepReport } from '../support/step-by-step.js';
+import { Workload, type WorkloadQuery } from '../support/workload.js';
 
 /**
  * Every example of the intent catalog, planned against and executed on every PostgreSQL major
- * under test, step by step: runStepByStep asserts that the lock observed in pg_locks on every
+ * under test, step by step while the example's application traffic runs (no query may fail): runStepByStep asserts that the lock observed in pg_locks on every
  * claimed table equals the claim, that a "no rewrite" claim keeps relfilenode, that the schema
  * after each step is the predicted one and that each rollback before the point of no return
  * restores the previous one. The observations are written up as docs/lock-truth-table.md; when
@@ -54,7 +55,18 @@ for (const major of majors) {
             return;
           }
           const plan = await planChange(example.change, snapshot, example.options);
-          const reports = await runStepByStep({ url: db.url, plan, blockingSql: example.blockingSql });
+          // the application keeps running through every step; none of its queries may fail
+          const traffic = example.traffic ?? DEFAULT_TRAFFIC;
+          const queries: WorkloadQuery[] = traffic.map((text) => ({ kind: /^\s*select/i.test(text) ? 'read' : 'update', build: (id) => ({ text, values: text.includes('$1') ? [id()] : [] }) }));
+          const workload = new Workload(db.url, () => queries, () => EXAMPLE_ROWS, queries.length ? 2 : 0);
+          await workload.start();
+          let reports: StepReport[] = [];
+          try {
+            reports = await runStepByStep({ url: db.url, plan, blockingSql: example.blockingSql });
+          } finally {
+            const stats = await workload.stop();
+            expect(stats.failures, JSON.stringify(stats.failures.slice(0, 3))).toEqual([]);
+          }
           for (const report of reports) {
             const step = plan.steps[report.step - 1]!;
             if (!step.sql.length) continue;

@@ -19,7 +19,16 @@ export interface IntentExample {
   blockingSql: string;
   /** Oldest server (server_version_num) the example applies to; older ones refuse it. */
   minVersionNum?: number;
+  /**
+   * The application's queries while the plan runs, `$1` being a random id from 1 to EXAMPLE_ROWS;
+   * the same at every step, so they must work before, during and after the change. Default:
+   * DEFAULT_TRAFFIC (point reads and updates of users); [] for none.
+   */
+  traffic?: string[];
 }
+
+/** Point reads and no-op updates of users by id: valid through every change that keeps users and its id. */
+export const DEFAULT_TRAFFIC = ['SELECT * FROM users WHERE id = $1', 'UPDATE users SET created_at = created_at WHERE id = $1'];
 
 export interface IntentCatalogEntry {
   kind: Intent['kind'];
