@@ -4,7 +4,7 @@ import { intentSchema, SUPPORTED_INTENTS, type Intent, type IntentInput } from '
 import { PlanningError } from './errors.js';
 import { loadParser } from './input/pg-parser.js';
 import { sqlToIntents, type SourcedIntent } from './input/sql-to-intents.js';
-import { makeContext, resolveTable, type RecipeContext, type ResolvedOptions } from './intents/context.js';
+import { makeContext, type RecipeContext, type ResolvedOptions } from './intents/context.js';
 import type { RecipeResult } from './plan/draft.js';
 import { buildPlan } from './plan/build.js';
 import { planViolations } from './plan/invariants.js';
@@ -16,6 +16,15 @@ import { renameColumnRecipe } from './intents/rename-column/postgres.js';
 import { createIndexRecipe } from './intents/create-index/postgres.js';
 import { setNotNullRecipe } from './intents/set-not-null/postgres.js';
 import { addForeignKeyRecipe } from './intents/add-foreign-key/postgres.js';
+import { targetTable } from './intents/index-target.js';
+import { dropColumnRecipe } from './intents/drop-column/postgres.js';
+import { dropNotNullRecipe } from './intents/drop-not-null/postgres.js';
+import { setDefaultRecipe } from './intents/set-default/postgres.js';
+import { dropDefaultRecipe } from './intents/drop-default/postgres.js';
+import { dropIndexRecipe } from './intents/drop-index/postgres.js';
+import { reindexRecipe } from './intents/reindex/postgres.js';
+import { addCheckRecipe } from './intents/add-check/postgres.js';
+import { dropConstraintRecipe } from './intents/drop-constraint/postgres.js';
 import { addUniqueConstraintRecipe } from './intents/add-unique-constraint/postgres.js';
 import { addPrimaryKeyRecipe } from './intents/add-primary-key/postgres.js';
 import { addReferenceColumnRecipe } from './intents/add-reference-column/postgres.js';
@@ -104,11 +113,11 @@ export async function planChange(input: PlanInput, snapshot: SchemaSnapshot, opt
   for (const { intent, statement } of sourced) {
     // a table that does not exist yet has no recipe context: its recipe resolves the name itself
     const created = intent.kind === 'create_table' ? createTableRecipe(current, intent, resolved, statement) : undefined;
-    const ref = created?.ref ?? resolveTable(current, intent.table, statement);
+    const ref = created?.ref ?? targetTable(current, intent, statement);
     const concrete: Intent = intent.kind === 'rename_column' ? { ...intent, sync: intent.sync ?? resolved.sync } : intent;
-    const result = created?.result ?? recipeFor(makeContext(current, ref, resolved, statement), concrete);
+    const result = created?.result ?? recipeFor(makeContext(current, ref!, resolved, statement), concrete);
     results.push(result);
-    touched.push(ref, ...(result.alsoLocked ?? []));
+    touched.push(...(ref ? [ref] : []), ...(result.alsoLocked ?? []));
     intents.push(concrete);
     const after = snapshotsAfterSteps(current, result.steps.map((s, i) => ({ ...s, n: i + 1 })));
     current = after.length ? after[after.length - 1]! : current;
@@ -132,6 +141,22 @@ function recipeFor(ctx: RecipeContext, intent: Intent): RecipeResult {
       return setNotNullRecipe(ctx, intent);
     case 'add_foreign_key':
       return addForeignKeyRecipe(ctx, intent);
+    case 'drop_column':
+      return dropColumnRecipe(ctx, intent);
+    case 'drop_not_null':
+      return dropNotNullRecipe(ctx, intent);
+    case 'set_default':
+      return setDefaultRecipe(ctx, intent);
+    case 'drop_default':
+      return dropDefaultRecipe(ctx, intent);
+    case 'drop_index':
+      return dropIndexRecipe(ctx, intent);
+    case 'reindex':
+      return reindexRecipe(ctx, intent);
+    case 'add_check':
+      return addCheckRecipe(ctx, intent);
+    case 'drop_constraint':
+      return dropConstraintRecipe(ctx, intent);
     case 'add_unique_constraint':
       return addUniqueConstraintRecipe(ctx, intent);
     case 'add_primary_key':

@@ -18,7 +18,10 @@ export function unsupported(stmt: ParsedStatement, what: string): never {
   throw new PlanningError(`${what} is not supported yet. liveshift plans these PostgreSQL changes:\n${supportedList()}`, stmt.text);
 }
 
-export function tableOf(relation: Node): IntentInput['table'] {
+/** How an intent names a table (intents about a type, such as an enum, name none). */
+type TableInput = Extract<IntentInput, { table: unknown }>['table'];
+
+export function tableOf(relation: Node): TableInput {
   const name = relation.relname as string;
   return relation.schemaname ? { schema: relation.schemaname as string, name } : name;
 }
@@ -47,8 +50,11 @@ function statementToIntents(stmt: ParsedStatement): IntentInput[] {
     case 'CreateStmt':
       return [createTable(stmt, n)];
     case 'DropStmt':
+      if (n.removeType === 'OBJECT_INDEX') return dropIndexes(stmt, n);
       if (n.removeType === 'OBJECT_TABLE') return dropTables(stmt, n);
       return unsupported(stmt, `DROP ${String(n.removeType).replace('OBJECT_', '')}`);
+    case 'ReindexStmt':
+      return [reindex(stmt, n)];
     case 'UpdateStmt':
       return [updateBackfill(stmt, n)];
     default:
@@ -63,8 +69,19 @@ function alterTableCmd(stmt: ParsedStatement, relation: Node, cmd: Node): Intent
       return addColumn(stmt, table, cmd.def.ColumnDef);
     case 'AT_SetNotNull':
       return { kind: 'set_not_null', table, column: cmd.name };
+    case 'AT_DropNotNull':
+      return { kind: 'drop_not_null', table, column: cmd.name };
+    case 'AT_ColumnDefault':
+      return cmd.def ? { kind: 'set_default', table, column: cmd.name, default: deparseNode(cmd.def) } : { kind: 'drop_default', table, column: cmd.name };
+    case 'AT_DropColumn':
+      if (cmd.behavior === 'DROP_CASCADE') unsupported(stmt, 'DROP COLUMN … CASCADE (it silently drops views and foreign keys that use the column; drop those on their own first)');
+      return { kind: 'drop_column', table, column: cmd.name };
+    case 'AT_DropConstraint':
+      if (cmd.behavior === 'DROP_CASCADE') unsupported(stmt, 'DROP CONSTRAINT … CASCADE (it silently drops foreign keys that rely on the constraint; drop those on their own first)');
+      return { kind: 'drop_constraint', table, name: cmd.name };
     case 'AT_AddConstraint':
       if (cmd.def?.Constraint?.contype === 'CONSTR_FOREIGN') return addForeignKey(stmt, table, cmd.def.Constraint);
+      if (cmd.def?.Constraint?.contype === 'CONSTR_CHECK') return addCheck(stmt, table, cmd.def.Constraint);
       if (cmd.def?.Constraint?.contype === 'CONSTR_UNIQUE' || cmd.def?.Constraint?.contype === 'CONSTR_PRIMARY') return addKey(stmt, table, cmd.def.Constraint);
       return unsupported(stmt, `ALTER TABLE … ADD ${constraintKind(cmd.def?.Constraint?.contype)}`);
     default:
@@ -80,7 +97,7 @@ function constraintKind(contype: unknown): string {
 /** pg_constraint's one-letter action codes, as the parser reports them; 'a' (NO ACTION) is the default and is left out. */
 const REFERENTIAL_ACTIONS: Record<string, 'restrict' | 'cascade' | 'set null' | 'set default'> = { r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' };
 
-export function addForeignKey(stmt: ParsedStatement, table: IntentInput['table'], k: Node): IntentInput {
+export function addForeignKey(stmt: ParsedStatement, table: TableInput, k: Node): IntentInput {
   // the parser leaves is_enforced out (false) for NOT ENFORCED, and marks that skip_validation too
   if (k.is_enforced !== true) unsupported(stmt, 'ADD FOREIGN KEY … NOT ENFORCED');
   if (k.skip_validation) {
@@ -105,11 +122,39 @@ export function addForeignKey(stmt: ParsedStatement, table: IntentInput['table']
   };
 }
 
+function addCheck(stmt: ParsedStatement, table: TableInput, k: Node): IntentInput {
+  if (k.is_enforced !== true) unsupported(stmt, 'ADD CHECK … NOT ENFORCED');
+  if (k.skip_validation) {
+    throw new PlanningError('write the plain ADD CHECK without NOT VALID: the plan itself adds the constraint NOT VALID and validates it in a separate step', stmt.text);
+  }
+  if (k.is_no_inherit) unsupported(stmt, 'ADD CHECK … NO INHERIT');
+  return { kind: 'add_check', table, ...(k.conname ? { name: k.conname as string } : {}), expression: deparseNode(k.raw_expr) };
+}
+
+/** DROP INDEX a, b: one intent per index, each dropped CONCURRENTLY whether or not the statement says so. */
+function dropIndexes(stmt: ParsedStatement, n: Node): IntentInput[] {
+  if (n.behavior === 'DROP_CASCADE') unsupported(stmt, 'DROP INDEX … CASCADE (it silently drops constraints that rely on the index; drop those on their own first)');
+  return (n.objects as Node[]).map((o) => {
+    const parts = (o.List.items as Node[]).map((i) => i.String.sval as string);
+    const index = parts.length === 1 ? parts[0]! : { schema: parts[parts.length - 2]!, name: parts[parts.length - 1]! };
+    return { kind: 'drop_index', index };
+  });
+}
+
+/** REINDEX INDEX / TABLE, CONCURRENTLY or not (the plan rebuilds online either way). */
+function reindex(stmt: ParsedStatement, n: Node): IntentInput {
+  const options = ((n.params as Node[] | undefined) ?? []).map((p) => p.DefElem?.defname as string).filter((o) => o !== 'concurrently' && o !== 'verbose');
+  if (options.length) unsupported(stmt, `REINDEX (${options.join(', ').toUpperCase()})`);
+  if (n.kind === 'REINDEX_OBJECT_INDEX') return { kind: 'reindex', index: tableOf(n.relation) };
+  if (n.kind === 'REINDEX_OBJECT_TABLE') return { kind: 'reindex', table: tableOf(n.relation) };
+  return unsupported(stmt, `REINDEX ${String(n.kind).replace('REINDEX_OBJECT_', '')} (reindex one index or one table)`);
+}
+
 function describeSubtype(subtype: string): string {
   return subtype.replace(/^AT_/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toUpperCase();
 }
 
-function addColumn(stmt: ParsedStatement, table: IntentInput['table'], def: Node): IntentInput {
+function addColumn(stmt: ParsedStatement, table: TableInput, def: Node): IntentInput {
   if (def.collClause) unsupported(stmt, 'ADD COLUMN … COLLATE');
   let nullable = true;
   let defaultExpr: string | undefined;

@@ -11,6 +11,14 @@ import type { IntentCatalogEntry } from './catalog-entry.js';
 import { createIndexCatalog } from './create-index/catalog.js';
 import { renameColumnCatalog } from './rename-column/catalog.js';
 import { setNotNullCatalog } from './set-not-null/catalog.js';
+import { dropColumnCatalog } from './drop-column/catalog.js';
+import { dropNotNullCatalog } from './drop-not-null/catalog.js';
+import { setDefaultCatalog } from './set-default/catalog.js';
+import { dropDefaultCatalog } from './drop-default/catalog.js';
+import { dropIndexCatalog } from './drop-index/catalog.js';
+import { reindexCatalog } from './reindex/catalog.js';
+import { addCheckCatalog } from './add-check/catalog.js';
+import { dropConstraintCatalog } from './drop-constraint/catalog.js';
 
 /**
  * The catalog of intents: what each does, how it depends on the server version, and examples that
@@ -31,6 +39,14 @@ export const INTENT_CATALOG: IntentCatalogEntry[] = [
   dropTableCatalog,
   renameTableCatalog,
   updateBackfillCatalog,
+  dropColumnCatalog,
+  dropNotNullCatalog,
+  setDefaultCatalog,
+  dropDefaultCatalog,
+  dropIndexCatalog,
+  reindexCatalog,
+  addCheckCatalog,
+  dropConstraintCatalog,
 ];
 
 export * from './catalog-entry.js';

@@ -42,7 +42,6 @@ export function targetTable(snapshot: SchemaSnapshot, intent: Intent, statement:
     if (intent.table !== undefined) return resolveTable(snapshot, intent.table, statement);
     throw new PlanningError('reindex needs an index or a table', statement);
   }
-  if (!('table' in intent)) throw new Error(`internal error: ${intent.kind} names a type, not a table`);
   return 'table' in intent ? resolveTable(snapshot, intent.table, statement) : undefined;
 }
 

@@ -218,6 +218,53 @@ export const backfillIntent = z
   })
   .strict();
 
+/* Group A intents: dropping columns, defaults, NOT NULL, indexes and constraints; rebuilding indexes; CHECK constraints (each in its own intents/<folder>/). */
+
+/** An index: "users_email_idx" or { schema, name } (an index lives in its table's schema). */
+const indexName = tableName;
+
+export const dropColumnIntent = z.object({ kind: z.literal('drop_column'), table: tableName, column: identifier }).strict();
+
+export const dropNotNullIntent = z.object({ kind: z.literal('drop_not_null'), table: tableName, column: identifier }).strict();
+
+export const setDefaultIntent = z
+  .object({
+    kind: z.literal('set_default'),
+    table: tableName,
+    column: identifier,
+    /** SQL expression, e.g. "0", "'pending'", "now()", "gen_random_uuid()". */
+    default: z.string().min(1),
+  })
+  .strict();
+
+export const dropDefaultIntent = z.object({ kind: z.literal('drop_default'), table: tableName, column: identifier }).strict();
+
+export const dropIndexIntent = z.object({ kind: z.literal('drop_index'), index: indexName }).strict();
+
+export const reindexIntent = z
+  .object({
+    kind: z.literal('reindex'),
+    /** One index (REINDEX INDEX) … */
+    index: indexName.optional(),
+    /** … or every index of a table (REINDEX TABLE), each rebuilt on its own. */
+    table: tableName.optional(),
+  })
+  .strict()
+  .refine((i) => (i.index === undefined) !== (i.table === undefined), 'give index or table, not both');
+
+export const addCheckIntent = z
+  .object({
+    kind: z.literal('add_check'),
+    table: tableName,
+    /** Generated like PostgreSQL does (<table>_<column>_check, or <table>_check) when omitted. */
+    name: identifier.optional(),
+    /** The boolean SQL expression rows must satisfy, e.g. "amount >= 0". */
+    expression: z.string().min(1),
+  })
+  .strict();
+
+export const dropConstraintIntent = z.object({ kind: z.literal('drop_constraint'), table: tableName, name: identifier }).strict();
+
 export const intentSchema = z.discriminatedUnion('kind', [
   addColumnIntent,
   renameColumnIntent,
@@ -231,6 +278,14 @@ export const intentSchema = z.discriminatedUnion('kind', [
   dropTableIntent,
   renameTableIntent,
   backfillIntent,
+  dropColumnIntent,
+  dropNotNullIntent,
+  setDefaultIntent,
+  dropDefaultIntent,
+  dropIndexIntent,
+  reindexIntent,
+  addCheckIntent,
+  dropConstraintIntent,
 ]);
 
 export type Intent = z.output<typeof intentSchema>;
@@ -248,6 +303,15 @@ export type CreateTableIntent = z.output<typeof createTableIntent>;
 export type DropTableIntent = z.output<typeof dropTableIntent>;
 export type RenameTableIntent = z.output<typeof renameTableIntent>;
 export type BackfillIntent = z.output<typeof backfillIntent>;
+export type DropColumnIntent = z.output<typeof dropColumnIntent>;
+export type DropNotNullIntent = z.output<typeof dropNotNullIntent>;
+export type SetDefaultIntent = z.output<typeof setDefaultIntent>;
+export type DropDefaultIntent = z.output<typeof dropDefaultIntent>;
+export type DropIndexIntent = z.output<typeof dropIndexIntent>;
+export type ReindexIntent = z.output<typeof reindexIntent>;
+export type AddCheckIntent = z.output<typeof addCheckIntent>;
+export type DropConstraintIntent = z.output<typeof dropConstraintIntent>;
+
 
 export const SUPPORTED_INTENTS: { kind: Intent['kind']; sql: string }[] = [
   { kind: 'add_column', sql: 'ALTER TABLE t ADD COLUMN c type [NOT NULL] [DEFAULT expr]' },
@@ -262,4 +326,12 @@ export const SUPPORTED_INTENTS: { kind: Intent['kind']; sql: string }[] = [
   { kind: 'drop_table', sql: 'DROP TABLE t [, ...]' },
   { kind: 'rename_table', sql: 'ALTER TABLE t RENAME TO new_name' },
   { kind: 'backfill', sql: 'UPDATE t SET c = expr [, ...] [WHERE predicate]' },
+  { kind: 'drop_column', sql: 'ALTER TABLE t DROP COLUMN c' },
+  { kind: 'drop_not_null', sql: 'ALTER TABLE t ALTER COLUMN c DROP NOT NULL' },
+  { kind: 'set_default', sql: 'ALTER TABLE t ALTER COLUMN c SET DEFAULT expr' },
+  { kind: 'drop_default', sql: 'ALTER TABLE t ALTER COLUMN c DROP DEFAULT' },
+  { kind: 'drop_index', sql: 'DROP INDEX [CONCURRENTLY] [IF EXISTS] name [, ...]' },
+  { kind: 'reindex', sql: 'REINDEX [(options)] { INDEX | TABLE } [CONCURRENTLY] name' },
+  { kind: 'add_check', sql: 'ALTER TABLE t ADD [CONSTRAINT name] CHECK (expr)' },
+  { kind: 'drop_constraint', sql: 'ALTER TABLE t DROP CONSTRAINT name' },
 ];

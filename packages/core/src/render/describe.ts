@@ -41,7 +41,7 @@ export function formatMs(ms: number): string {
   return s < 60 || s % 60 !== 0 ? `${s} s` : `${s / 60} min`;
 }
 
-function tableName(table: Intent['table']): string {
+function tableName(table: Extract<Intent, { table: unknown }>['table']): string {
   return typeof table === 'string' ? table : `${table.schema}.${table.name}`;
 }
 
@@ -81,6 +81,22 @@ export function describeIntent(intent: Intent): string {
       return `rename table ${tableName(intent.table)} → ${intent.to} (via: ${intent.via})`;
     case 'backfill':
       return `backfill ${tableName(intent.table)}: set ${intent.set.map((a) => `${a.column} = ${a.expr}`).join(', ')}${intent.where ? ` where ${intent.where}` : ''}`;
+    case 'drop_column':
+      return `drop column ${tableName(intent.table)}.${intent.column}`;
+    case 'drop_not_null':
+      return `drop NOT NULL on ${tableName(intent.table)}.${intent.column}`;
+    case 'set_default':
+      return `set default of ${tableName(intent.table)}.${intent.column} to ${intent.default}`;
+    case 'drop_default':
+      return `drop default of ${tableName(intent.table)}.${intent.column}`;
+    case 'drop_index':
+      return `drop index ${tableName(intent.index)}`;
+    case 'reindex':
+      return intent.index !== undefined ? `reindex index ${tableName(intent.index)}` : `reindex table ${tableName(intent.table!)}`;
+    case 'add_check':
+      return `add check ${intent.name ? `${intent.name} ` : ''}on ${tableName(intent.table)} (${intent.expression})`;
+    case 'drop_constraint':
+      return `drop constraint ${intent.name} on ${tableName(intent.table)}`;
     default:
       return JSON.stringify(intent);
   }

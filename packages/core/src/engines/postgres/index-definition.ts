@@ -9,7 +9,7 @@ import { displayName, quoteIdent, quoteLiteral } from './quote.js';
  * the real parser and printed again, optionally CONCURRENTLY and under another name. Operator
  * classes, sort order, INCLUDE, storage parameters and predicates all survive; nothing is guessed.
  */
-export function indexBuildSql(ref: TableRef, index: IndexSchema, options: { concurrently: boolean; name?: string }, statement: string): string {
+export function indexBuildSql(ref: TableRef, index: IndexSchema, options: { concurrently: boolean; name?: string; ifNotExists?: boolean }, statement: string): string {
   const missing = () =>
     new PlanningError(
       `the snapshot has no usable definition for index ${ref.schema}.${index.name}, so it cannot be rebuilt; take a fresh snapshot (liveshift snapshot, or plan with --db)`,
@@ -21,6 +21,7 @@ export function indexBuildSql(ref: TableRef, index: IndexSchema, options: { conc
   if (!stmt) throw missing();
   const node = structuredClone(stmt);
   node.concurrent = options.concurrently;
+  if (options.ifNotExists) node.if_not_exists = true;
   if (options.name !== undefined) node.idxname = options.name;
   return deparseNode({ IndexStmt: node });
 }

@@ -34,7 +34,11 @@ describe('drop constraint on PostgreSQL', () => {
     expect(s.rollback).toMatchObject({
       kind: 'sql',
       transactional: false,
-      sql: ['ALTER TABLE "public"."users" ADD CONSTRAINT "users_name_check" CHECK ((length(full_name) > 0)) NOT VALID', 'ALTER TABLE "public"."users" VALIDATE CONSTRAINT "users_name_check"'],
+      sql: [
+        'ALTER TABLE "public"."users" DROP CONSTRAINT IF EXISTS "users_name_check"',
+        'ALTER TABLE "public"."users" ADD CONSTRAINT "users_name_check" CHECK ((length(full_name) > 0)) NOT VALID',
+        'ALTER TABLE "public"."users" VALIDATE CONSTRAINT "users_name_check"',
+      ],
     });
   });
 
@@ -51,6 +55,7 @@ describe('drop constraint on PostgreSQL', () => {
     expect(s.rollback).toMatchObject({
       transactional: false,
       sql: [
+        'ALTER TABLE "public"."orders" DROP CONSTRAINT IF EXISTS "orders_user_id_fkey"',
         'ALTER TABLE "public"."orders" ADD CONSTRAINT "orders_user_id_fkey" FOREIGN KEY (user_id) REFERENCES users(id) ON DELETE CASCADE NOT VALID',
         'ALTER TABLE "public"."orders" VALIDATE CONSTRAINT "orders_user_id_fkey"',
       ],
@@ -69,7 +74,7 @@ describe('drop constraint on PostgreSQL', () => {
     expect(s.rollback).toMatchObject({
       kind: 'sql',
       transactional: false,
-      sql: ['CREATE UNIQUE INDEX CONCURRENTLY orders_pkey ON public.orders (id)', 'ALTER TABLE "public"."orders" ADD CONSTRAINT "orders_pkey" PRIMARY KEY USING INDEX "orders_pkey"'],
+      sql: ['CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS orders_pkey ON public.orders (id)', 'ALTER TABLE "public"."orders" ADD CONSTRAINT "orders_pkey" PRIMARY KEY USING INDEX "orders_pkey"'],
     });
     expect(s.caveats.join('\n')).toMatch(/logical replication has no replica identity/);
     const after = snapshotsAfterSteps(before, plan.steps)[0]!.tables.find((t) => t.name === 'orders')!;

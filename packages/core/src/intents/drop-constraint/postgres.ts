@@ -56,9 +56,10 @@ function reAddRollback(ctx: RecipeContext, k: ConstraintSchema, allSmall: boolea
   if (allSmall) return { kind: 'sql', sql: [addSql(ctx, k, body)], transactional: true, note: 'small tables: re-added and checked in one statement' };
   return {
     kind: 'sql',
-    sql: [addSql(ctx, k, `${body} NOT VALID`), `ALTER TABLE ${qualify(ctx.ref)} VALIDATE CONSTRAINT ${quoteIdent(k.name)}`],
+    // the DROP … IF EXISTS lets the rollback run again after a failed VALIDATE left the constraint NOT VALID
+    sql: [`ALTER TABLE ${qualify(ctx.ref)} DROP CONSTRAINT IF EXISTS ${quoteIdent(k.name)}`, addSql(ctx, k, `${body} NOT VALID`), `ALTER TABLE ${qualify(ctx.ref)} VALIDATE CONSTRAINT ${quoteIdent(k.name)}`],
     transactional: false,
-    note: `each statement in its own transaction: re-added NOT VALID (brief), then validated under ${lockedWhileValidating} while reads and writes continue; the validation fails, leaving it NOT VALID, if rows written meanwhile break it`,
+    note: `each statement in its own transaction: re-added NOT VALID (brief), then validated under ${lockedWhileValidating} while reads and writes continue; if rows written meanwhile break it, the validation fails and leaves it NOT VALID (checking new writes): fix those rows and run the rollback again`,
   };
 }
 
@@ -156,7 +157,7 @@ function keyRollback(ctx: RecipeContext, k: ConstraintSchema): Rollback {
   }
   return {
     kind: 'sql',
-    sql: [indexBuildSql(ctx.ref, index, { concurrently: true }, ctx.statement), addSql(ctx, k, `${kind} USING INDEX ${quoteIdent(k.name)}${deferrability(k)}`)],
+    sql: [indexBuildSql(ctx.ref, index, { concurrently: true, ifNotExists: true }, ctx.statement), addSql(ctx, k, `${kind} USING INDEX ${quoteIdent(k.name)}${deferrability(k)}`)],
     transactional: false,
     note: `each statement on its own: the index is built again CONCURRENTLY (reads and writes continue), then attached as the constraint (ACCESS EXCLUSIVE, brief); ${duplicates}`,
   };

@@ -29,7 +29,7 @@ describe('drop index on PostgreSQL', () => {
     expect(s.checkpoint).toMatchObject({ sql: `SELECT to_regclass('"public"."users_lower_email_key"') IS NULL`, expected: true });
     expect(s.rollback).toMatchObject({
       kind: 'sql',
-      sql: ['CREATE UNIQUE INDEX CONCURRENTLY users_lower_email_key ON public.users ((lower(email))) WHERE email IS NOT NULL'],
+      sql: ['CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS users_lower_email_key ON public.users ((lower(email))) WHERE email IS NOT NULL'],
       transactional: false,
     });
     expect(s.caveats.join('\n')).toMatch(/duplicate \(lower\(email\)\) values can be written, and INSERT … ON CONFLICT/);
@@ -46,7 +46,7 @@ describe('drop index on PostgreSQL', () => {
 
   it('pg14_0_to_14_3: the rollback is a plain build, with the reason', async () => {
     const plan = await planChange({ sql: 'DROP INDEX users_lower_email_key' }, snapshotOf(140002, users()));
-    expect(plan.steps[0]!.rollback).toMatchObject({ kind: 'sql', transactional: true, sql: ['CREATE UNIQUE INDEX users_lower_email_key ON public.users ((lower(email))) WHERE email IS NOT NULL'] });
+    expect(plan.steps[0]!.rollback).toMatchObject({ kind: 'sql', transactional: true, sql: ['CREATE UNIQUE INDEX IF NOT EXISTS users_lower_email_key ON public.users ((lower(email))) WHERE email IS NOT NULL'] });
     expect(plan.steps[0]!.rollback.kind === 'sql' && plan.steps[0]!.rollback.note).toMatch(/PostgreSQL 14\.2 can corrupt concurrently built indexes/);
   });
 

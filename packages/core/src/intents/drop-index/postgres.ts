@@ -93,15 +93,15 @@ function rebuildRollback(ctx: RecipeContext, index: IndexSchema): Rollback {
   if (hasCapability(ctx.engine, 'concurrentIndexCorruptionBug')) {
     return {
       kind: 'sql',
-      sql: [indexBuildSql(ctx.ref, index, { concurrently: false }, ctx.statement)],
+      sql: [indexBuildSql(ctx.ref, index, { concurrently: false, ifNotExists: true }, ctx.statement)],
       transactional: true,
       note: `a plain build, not CONCURRENTLY: PostgreSQL ${ctx.engine.version} can corrupt concurrently built indexes (fixed in 14.4); it blocks writes to ${ctx.tableName} (SHARE) while it runs${duplicates}`,
     };
   }
   return {
     kind: 'sql',
-    sql: [indexBuildSql(ctx.ref, index, { concurrently: true }, ctx.statement)],
+    sql: [indexBuildSql(ctx.ref, index, { concurrently: true, ifNotExists: true }, ctx.statement)],
     transactional: false,
-    note: `rebuilds the index from its definition, CONCURRENTLY (two scans of ${ctx.tableName}; reads and writes continue)${duplicates}`,
+    note: `rebuilds the index from its definition, CONCURRENTLY (two scans of ${ctx.tableName}; reads and writes continue); an INVALID leftover of an interrupted attempt is dropped before the next${duplicates}`,
   };
 }

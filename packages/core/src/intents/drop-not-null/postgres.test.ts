@@ -19,6 +19,7 @@ describe('drop NOT NULL on PostgreSQL', () => {
         kind: 'sql',
         transactional: false,
         sql: [
+          'ALTER TABLE "public"."users" DROP CONSTRAINT IF EXISTS "users_email_not_null_check"',
           'ALTER TABLE "public"."users" ADD CONSTRAINT "users_email_not_null_check" CHECK ("email" IS NOT NULL) NOT VALID',
           'ALTER TABLE "public"."users" VALIDATE CONSTRAINT "users_email_not_null_check"',
           'ALTER TABLE "public"."users" ALTER COLUMN "email" SET NOT NULL',

@@ -93,13 +93,15 @@ function restoreNotNull(ctx: RecipeContext, column: string): { rollback: Rollbac
     rollback: {
       kind: 'sql',
       sql: [
+        // lets the rollback run again after a failed VALIDATE left the CHECK behind
+        `ALTER TABLE ${t} DROP CONSTRAINT IF EXISTS ${qc}`,
         `ALTER TABLE ${t} ADD CONSTRAINT ${qc} CHECK (${q} IS NOT NULL) NOT VALID`,
         `ALTER TABLE ${t} VALIDATE CONSTRAINT ${qc}`,
         setNotNull,
         `ALTER TABLE ${t} DROP CONSTRAINT ${qc}`,
       ],
       transactional: false,
-      note: `each statement in its own transaction: the CHECK is validated under SHARE UPDATE EXCLUSIVE (reads and writes continue), so SET NOT NULL needs no scan, then the CHECK goes`,
+      note: `each statement in its own transaction: the CHECK is validated under SHARE UPDATE EXCLUSIVE (reads and writes continue), so SET NOT NULL needs no scan, then the CHECK goes. If a NULL makes VALIDATE fail, the NOT VALID CHECK stays and already rejects new NULLs: fill those rows and run the rollback again`,
     },
     caveats: [],
   };

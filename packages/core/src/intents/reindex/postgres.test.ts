@@ -50,7 +50,7 @@ describe('reindex on PostgreSQL', () => {
       'SHARE UPDATE EXCLUSIVE public.users',
       'ACCESS EXCLUSIVE public.users_email_idx',
     ]);
-    expect(plan.steps[1]!.rollback).toMatchObject({ kind: 'sql', sql: ['CREATE INDEX CONCURRENTLY users_email_idx ON public.users (email text_pattern_ops)'] });
+    expect(plan.steps[1]!.rollback).toMatchObject({ kind: 'sql', sql: ['CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON public.users (email text_pattern_ops)'] });
     expect(plan.steps[2]!.rollback).toMatchObject({ kind: 'sql', sql: ['ALTER INDEX "public"."users_email_idx" RENAME TO "users_email_idx_ccnew"'] });
     const after = snapshotsAfterSteps(before, plan.steps);
     expect(after.map((s) => s.tables[0]!.indexes.map((i) => i.name))).toEqual([
