@@ -9,6 +9,8 @@ function eventsSetup(options: { nullableId?: boolean } = {}): string[] {
   ];
 }
 
+const EVENTS_TRAFFIC = ['SELECT * FROM events WHERE id = $1', 'UPDATE events SET name = name WHERE id = $1'];
+
 export const addPrimaryKeyCatalog: IntentCatalogEntry = {
   kind: 'add_primary_key',
   title: 'Add a primary key',
@@ -28,6 +30,7 @@ export const addPrimaryKeyCatalog: IntentCatalogEntry = {
       change: { sql: 'ALTER TABLE events ADD PRIMARY KEY (id)' },
       options: ONLINE,
       blockingSql: 'UPDATE events SET name = name WHERE id = 1',
+      traffic: EVENTS_TRAFFIC,
     },
     {
       title: 'on a nullable column (made NOT NULL first)',
@@ -35,6 +38,7 @@ export const addPrimaryKeyCatalog: IntentCatalogEntry = {
       change: { sql: 'ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY (id)' },
       options: ONLINE,
       blockingSql: 'UPDATE events SET name = name WHERE id = 1',
+      traffic: EVENTS_TRAFFIC,
       minVersionNum: 120000,
     },
   ],

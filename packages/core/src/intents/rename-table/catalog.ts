@@ -9,13 +9,16 @@ export const renameTableCatalog: IntentCatalogEntry = {
     'With via: "app" there is no view, and the application copes with both names for one release.',
   versions: [],
   examples: [
-    { title: 'users → accounts, through a view', setup: usersSetup(), change: { sql: 'ALTER TABLE users RENAME TO accounts' }, options: ONLINE, blockingSql: blockUsersRow() },
+    // the application names users in release A and accounts from A+1, which traffic fixed for every step cannot follow:
+    // test/intents/rename-table.test.ts runs both under traffic that switches names with the release
+    { title: 'users → accounts, through a view', setup: usersSetup(), change: { sql: 'ALTER TABLE users RENAME TO accounts' }, options: ONLINE, blockingSql: blockUsersRow(), traffic: [] },
     {
       title: 'users → accounts, the application handles both names',
       setup: usersSetup(),
       change: { intents: [{ kind: 'rename_table', table: 'users', to: 'accounts', via: 'app' }] },
       options: ONLINE,
       blockingSql: blockUsersRow(),
+      traffic: [],
     },
   ],
 };
