@@ -32,6 +32,10 @@ import { createTableRecipe } from './intents/create-table/postgres.js';
 import { dropTableRecipe } from './intents/drop-table/postgres.js';
 import { renameTableRecipe } from './intents/rename-table/postgres.js';
 import { updateBackfillRecipe } from './intents/update-backfill/postgres.js';
+import { changeColumnTypeRecipe } from './intents/change-column-type/postgres.js';
+import { enumValueRecipe } from './intents/enum-add-value/postgres.js';
+import { attachPartitionRecipe } from './intents/attach-partition/postgres.js';
+import { detachPartitionRecipe } from './intents/detach-partition/postgres.js';
 
 /** Knobs a user may set; every one has a safe default. */
 export interface PlanOptions {
@@ -113,9 +117,11 @@ export async function planChange(input: PlanInput, snapshot: SchemaSnapshot, opt
   for (const { intent, statement } of sourced) {
     // a table that does not exist yet has no recipe context: its recipe resolves the name itself
     const created = intent.kind === 'create_table' ? createTableRecipe(current, intent, resolved, statement) : undefined;
-    const ref = created?.ref ?? targetTable(current, intent, statement);
+    // an enum type is not a table: its recipe reads the snapshot's types and names the tables it touches
+    const typed = intent.kind === 'add_enum_value' || intent.kind === 'remove_enum_value' ? enumValueRecipe(current, intent, resolved, statement) : undefined;
+    const ref = created?.ref ?? (typed ? undefined : targetTable(current, intent, statement));
     const concrete: Intent = intent.kind === 'rename_column' ? { ...intent, sync: intent.sync ?? resolved.sync } : intent;
-    const result = created?.result ?? recipeFor(makeContext(current, ref!, resolved, statement), concrete);
+    const result = typed ?? created?.result ?? recipeFor(makeContext(current, ref!, resolved, statement), concrete);
     results.push(result);
     touched.push(...(ref ? [ref] : []), ...(result.alsoLocked ?? []));
     intents.push(concrete);
@@ -171,6 +177,15 @@ function recipeFor(ctx: RecipeContext, intent: Intent): RecipeResult {
       return renameTableRecipe(ctx, intent);
     case 'backfill':
       return updateBackfillRecipe(ctx, intent);
+    case 'change_column_type':
+      return changeColumnTypeRecipe(ctx, intent);
+    case 'attach_partition':
+      return attachPartitionRecipe(ctx, intent);
+    case 'detach_partition':
+      return detachPartitionRecipe(ctx, intent);
+    case 'add_enum_value':
+    case 'remove_enum_value':
+      throw new Error('internal error: enum intents are planned without a table context');
   }
 }
 

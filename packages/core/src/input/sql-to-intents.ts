@@ -3,6 +3,7 @@ import { SUPPORTED_INTENTS, type IntentInput } from '../intents/types.js';
 import { deparseNode, parseStatements, type Node, type ParsedStatement } from './pg-parser.js';
 import { formatTypeName } from '../engines/postgres/types.js';
 import { addKey, addReferenceColumn, createTable, dropTables, renameTable, updateBackfill } from './table-statements.js';
+import { alterColumnType, alterEnum, attachPartition, detachPartition } from './type-partition-statements.js';
 
 /** A statement's intents plus the statement text they came from (for error messages). */
 export interface SourcedIntent {
@@ -57,6 +58,8 @@ function statementToIntents(stmt: ParsedStatement): IntentInput[] {
       return [reindex(stmt, n)];
     case 'UpdateStmt':
       return [updateBackfill(stmt, n)];
+    case 'AlterEnumStmt':
+      return [alterEnum(stmt, n)];
     default:
       return unsupported(stmt, `this statement (${stmt.type})`);
   }
@@ -69,6 +72,13 @@ function alterTableCmd(stmt: ParsedStatement, relation: Node, cmd: Node): Intent
       return addColumn(stmt, table, cmd.def.ColumnDef);
     case 'AT_SetNotNull':
       return { kind: 'set_not_null', table, column: cmd.name };
+    case 'AT_AlterColumnType':
+      return alterColumnType(stmt, table, cmd);
+    case 'AT_AttachPartition':
+      return attachPartition(stmt, table, cmd);
+    case 'AT_DetachPartition':
+    case 'AT_DetachPartitionFinalize':
+      return detachPartition(stmt, table, cmd);
     case 'AT_DropNotNull':
       return { kind: 'drop_not_null', table, column: cmd.name };
     case 'AT_ColumnDefault':

@@ -19,6 +19,10 @@ import { dropIndexCatalog } from './drop-index/catalog.js';
 import { reindexCatalog } from './reindex/catalog.js';
 import { addCheckCatalog } from './add-check/catalog.js';
 import { dropConstraintCatalog } from './drop-constraint/catalog.js';
+import { changeColumnTypeCatalog } from './change-column-type/catalog.js';
+import { enumAddValueCatalog } from './enum-add-value/catalog.js';
+import { attachPartitionCatalog } from './attach-partition/catalog.js';
+import { detachPartitionCatalog } from './detach-partition/catalog.js';
 
 /**
  * The catalog of intents: what each does, how it depends on the server version, and examples that
@@ -47,6 +51,10 @@ export const INTENT_CATALOG: IntentCatalogEntry[] = [
   reindexCatalog,
   addCheckCatalog,
   dropConstraintCatalog,
+  changeColumnTypeCatalog,
+  enumAddValueCatalog,
+  attachPartitionCatalog,
+  detachPartitionCatalog,
 ];
 
 export * from './catalog-entry.js';

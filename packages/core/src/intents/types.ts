@@ -218,6 +218,65 @@ export const backfillIntent = z
   })
   .strict();
 
+/* Group C intents: column type changes, enum values, partitions (each in its own intents/<folder>/). */
+
+export const changeColumnTypeIntent = z
+  .object({
+    kind: z.literal('change_column_type'),
+    table: tableName,
+    column: identifier,
+    /** The new type, e.g. "bigint", "varchar(200)", "numeric(12,2)". */
+    type: z.string().min(1),
+    /** How a new value is computed from the row (SQL expression, may use any column), as ALTER … TYPE … USING; the old value assigned to the new type when omitted. */
+    using: z.string().min(1).optional(),
+    /** How an old-type value is computed back from the new column while the swap can still be undone (SQL expression); the new value assigned to the old type when omitted. */
+    down: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** An enum type: "mood" or "app.mood"; a dot inside a name needs the object form. */
+const typeName = tableName;
+
+export const addEnumValueIntent = z
+  .object({
+    kind: z.literal('add_enum_value'),
+    type: typeName,
+    value: z.string().min(1).max(63, 'enum labels are at most 63 bytes'),
+    /** Place it before or after an existing label; at the end when both are omitted. */
+    before: z.string().min(1).optional(),
+    after: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((i) => i.before === undefined || i.after === undefined, 'give before or after, not both');
+
+export const removeEnumValueIntent = z
+  .object({
+    kind: z.literal('remove_enum_value'),
+    type: typeName,
+    value: z.string().min(1),
+  })
+  .strict();
+
+export const attachPartitionIntent = z
+  .object({
+    kind: z.literal('attach_partition'),
+    /** The partitioned table. */
+    table: tableName,
+    /** The table that becomes a partition. */
+    partition: tableName,
+    /** The bound as SQL: "FOR VALUES FROM (…) TO (…)", "FOR VALUES IN (…)", "FOR VALUES WITH (MODULUS m, REMAINDER r)" or "DEFAULT". */
+    bound: z.string().min(1),
+  })
+  .strict();
+
+export const detachPartitionIntent = z
+  .object({
+    kind: z.literal('detach_partition'),
+    table: tableName,
+    partition: tableName,
+  })
+  .strict();
+
 /* Group A intents: dropping columns, defaults, NOT NULL, indexes and constraints; rebuilding indexes; CHECK constraints (each in its own intents/<folder>/). */
 
 /** An index: "users_email_idx" or { schema, name } (an index lives in its table's schema). */
@@ -278,6 +337,11 @@ export const intentSchema = z.discriminatedUnion('kind', [
   dropTableIntent,
   renameTableIntent,
   backfillIntent,
+  changeColumnTypeIntent,
+  addEnumValueIntent,
+  removeEnumValueIntent,
+  attachPartitionIntent,
+  detachPartitionIntent,
   dropColumnIntent,
   dropNotNullIntent,
   setDefaultIntent,
@@ -303,6 +367,11 @@ export type CreateTableIntent = z.output<typeof createTableIntent>;
 export type DropTableIntent = z.output<typeof dropTableIntent>;
 export type RenameTableIntent = z.output<typeof renameTableIntent>;
 export type BackfillIntent = z.output<typeof backfillIntent>;
+export type ChangeColumnTypeIntent = z.output<typeof changeColumnTypeIntent>;
+export type AddEnumValueIntent = z.output<typeof addEnumValueIntent>;
+export type RemoveEnumValueIntent = z.output<typeof removeEnumValueIntent>;
+export type AttachPartitionIntent = z.output<typeof attachPartitionIntent>;
+export type DetachPartitionIntent = z.output<typeof detachPartitionIntent>;
 export type DropColumnIntent = z.output<typeof dropColumnIntent>;
 export type DropNotNullIntent = z.output<typeof dropNotNullIntent>;
 export type SetDefaultIntent = z.output<typeof setDefaultIntent>;
@@ -311,7 +380,6 @@ export type DropIndexIntent = z.output<typeof dropIndexIntent>;
 export type ReindexIntent = z.output<typeof reindexIntent>;
 export type AddCheckIntent = z.output<typeof addCheckIntent>;
 export type DropConstraintIntent = z.output<typeof dropConstraintIntent>;
-
 
 export const SUPPORTED_INTENTS: { kind: Intent['kind']; sql: string }[] = [
   { kind: 'add_column', sql: 'ALTER TABLE t ADD COLUMN c type [NOT NULL] [DEFAULT expr]' },
@@ -326,6 +394,11 @@ export const SUPPORTED_INTENTS: { kind: Intent['kind']; sql: string }[] = [
   { kind: 'drop_table', sql: 'DROP TABLE t [, ...]' },
   { kind: 'rename_table', sql: 'ALTER TABLE t RENAME TO new_name' },
   { kind: 'backfill', sql: 'UPDATE t SET c = expr [, ...] [WHERE predicate]' },
+  { kind: 'change_column_type', sql: 'ALTER TABLE t ALTER COLUMN c [SET DATA] TYPE type [USING expr]' },
+  { kind: 'add_enum_value', sql: "ALTER TYPE e ADD VALUE [IF NOT EXISTS] 'v' [BEFORE | AFTER 'w']" },
+  { kind: 'remove_enum_value', sql: "(no SQL: the intent { kind: 'remove_enum_value', type, value })" },
+  { kind: 'attach_partition', sql: 'ALTER TABLE p ATTACH PARTITION c { FOR VALUES … | DEFAULT }' },
+  { kind: 'detach_partition', sql: 'ALTER TABLE p DETACH PARTITION c [CONCURRENTLY]' },
   { kind: 'drop_column', sql: 'ALTER TABLE t DROP COLUMN c' },
   { kind: 'drop_not_null', sql: 'ALTER TABLE t ALTER COLUMN c DROP NOT NULL' },
   { kind: 'set_default', sql: 'ALTER TABLE t ALTER COLUMN c SET DEFAULT expr' },

@@ -27,7 +27,7 @@ export function planViolations(plan: Plan, options: InvariantOptions): string[] 
       for (const s of statements) if (nonTransactional(s)) problems.push(`${at}: "${s.text}" cannot run in a transaction but the step is transactional`);
     }
     const locking = statements.filter(takesTableLock);
-    if (locking.length > 1) problems.push(`${at}: ${locking.length} lock-taking DDL statements; at most one per step`);
+    if (locking.length > 1 && !lockedUpFront(step, locking)) problems.push(`${at}: ${locking.length} lock-taking DDL statements; at most one per step (or a LOCK TABLE … IN ACCESS EXCLUSIVE MODE of the claimed tables first)`);
     if (locking.length && !step.timeouts) problems.push(`${at}: lock-taking DDL without a lock wait budget (timeouts)`);
     for (const s of statements) {
       const need = minVersion(s);
@@ -60,6 +60,22 @@ function rollbackProblems(step: Step, at: string): string[] {
   }
   if (r.kind === 'irreversible' && (!r.reason || !r.dataLost)) return [`${at}: an irreversible step must say why and what data is lost`];
   return [];
+}
+
+/**
+ * The one exception to "one lock-taking statement per step": a swap (a type change's column swap,
+ * dropping a column with its trigger) is several catalog changes that must commit together. It is
+ * allowed when the step is one transaction whose first lock-taking statement is LOCK TABLE … IN
+ * ACCESS EXCLUSIVE MODE of exactly the claimed tables, claimed as brief: the lock is waited for
+ * once, under the step's lock_timeout, and every later statement finds it held. That they are
+ * catalog-only (no scan, no rewrite) is the recipe's claim, checked on real servers like any other.
+ */
+function lockedUpFront(step: Step, locking: ParsedStatement[]): boolean {
+  const first = locking[0]!;
+  if (!step.transactional || first.type !== 'LockStmt' || first.node.mode !== 8) return false;
+  if (step.lock.mode !== 'ACCESS EXCLUSIVE' || step.lock.duration !== 'brief') return false;
+  const locked = ((first.node.relations as Node[]) ?? []).map((r) => `${r.RangeVar.schemaname ?? 'public'}.${r.RangeVar.relname}`);
+  return locked.length === step.lock.tables.length && step.lock.tables.every((t) => locked.includes(t));
 }
 
 /** Statements PostgreSQL refuses inside a transaction block. */

@@ -34,6 +34,8 @@ const columnSchema = z
     type: nonEmpty.describe('The type as the server formats it (format_type).'),
     nullable: z.boolean(),
     default: z.string().nullable(),
+    identity: z.enum(['always', 'by default']).optional(),
+    generated: z.enum(['stored', 'virtual']).optional(),
   })
   .strict();
 
@@ -150,6 +152,11 @@ const schemaChange = z.discriminatedUnion('op', [
     .strict(),
   z.object({ op: z.literal('drop_table'), table: tableRef }).strict(),
   z.object({ op: z.literal('rename_table'), table: tableRef, to: nonEmpty }).strict(),
+  z.object({ op: z.literal('set_column_type'), table: tableRef, column: nonEmpty, type: nonEmpty }).strict(),
+  z.object({ op: z.literal('rename_index'), table: tableRef, from: nonEmpty, to: nonEmpty }).strict(),
+  z.object({ op: z.literal('add_enum_value'), type: tableRef, value: nonEmpty, before: nonEmpty.optional(), after: nonEmpty.optional() }).strict(),
+  z.object({ op: z.literal('attach_partition'), table: tableRef, partition: tableRef, bound: nonEmpty }).strict(),
+  z.object({ op: z.literal('detach_partition'), table: tableRef, partition: tableRef }).strict(),
 ]);
 
 const step = z

@@ -108,7 +108,12 @@ export type SchemaChange =
   | { op: 'set_index_primary'; table: TableRef; index: string; primary: boolean }
   | { op: 'create_table'; table: TableRef; columns: ColumnSchema[]; indexes: IndexSchema[]; constraints: ConstraintSchema[] }
   | { op: 'drop_table'; table: TableRef }
-  | { op: 'rename_table'; table: TableRef; to: string };
+  | { op: 'rename_table'; table: TableRef; to: string }
+  | { op: 'set_column_type'; table: TableRef; column: string; type: string }
+  | { op: 'rename_index'; table: TableRef; from: string; to: string }
+  | { op: 'add_enum_value'; type: TableRef; value: string; before?: string; after?: string }
+  | { op: 'attach_partition'; table: TableRef; partition: TableRef; bound: string }
+  | { op: 'detach_partition'; table: TableRef; partition: TableRef };
 
 export interface Step {
   n: number;

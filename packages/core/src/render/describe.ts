@@ -126,8 +126,9 @@ const DURATION_WORDS: Record<LockClaim['duration'], string> = {
   rows: 'row locks only, one batch at a time',
 };
 
-export function describeLock(lock: LockClaim): string {
-  if (lock.mode === 'none') return 'none (application deploy)';
+export function describeLock(lock: LockClaim, kind: Step['kind'] = 'app'): string {
+  // a database step without a table lock locks something else (an enum type) or nothing
+  if (lock.mode === 'none') return kind === 'app' ? 'none (application deploy)' : 'no table lock';
   const on = lock.tables.length ? ` on ${lock.tables.join(', ')}` : '';
   const also = lock.alsoLocks?.length ? `; also ${lock.alsoLocks.map((a) => `${a.mode} on ${a.table}`).join(', ')}` : '';
   return `${lock.mode}${on}; ${DURATION_WORDS[lock.duration]}; ${describeBlocking(lock)}${also}`;

@@ -91,7 +91,7 @@ function renderStep(plan: Plan, step: Step): string[] {
   out.push('| | |', '|---|---|');
   out.push(row('Kind', step.kind === 'app' ? 'app (application deploy, no SQL)' : step.kind));
   out.push(row('Release', step.deploy));
-  out.push(row('Lock', describeLock(step.lock)));
+  out.push(row('Lock', describeLock(step.lock, step.kind)));
   if (step.kind !== 'app') {
     out.push(row('Transaction', step.transactional ? 'runs in one transaction' : 'runs outside a transaction (cannot run inside one)'));
     out.push(row('Timeouts', step.timeouts ? describeTimeouts(step.timeouts) : 'none (takes no lock that waits on other sessions)'));

@@ -74,7 +74,7 @@ function renderStep(plan: Plan, step: Step, c: Colors): string[] {
     line('deploy', step.instruction);
   } else {
     const also = step.lock.alsoLocks?.length ? `; also ${step.lock.alsoLocks.map((a) => `${a.mode} on ${a.table}`).join(', ')}` : '';
-    const lock = step.lock.mode === 'none' ? 'none' : `${step.lock.mode} on ${step.lock.tables.join(', ')}, ${step.lock.duration}; ${describeBlocking(step.lock)}${also}`;
+    const lock = step.lock.mode === 'none' ? 'no table lock' : `${step.lock.mode} on ${step.lock.tables.join(', ')}, ${step.lock.duration}; ${describeBlocking(step.lock)}${also}`;
     line('lock', lock + (step.transactional ? '' : '; no transaction'));
     if (step.timeouts) {
       const t = step.timeouts;

@@ -23,6 +23,7 @@ export function snapshotsAfterSteps(snapshot: SchemaSnapshot, steps: Pick<Step, 
 }
 
 function applyChange(snapshot: SchemaSnapshot, change: SchemaChange, stepN: number): void {
+  if (change.op === 'add_enum_value') return applyEnumChange(snapshot, change, stepN);
   if (change.op === 'create_table' || change.op === 'drop_table' || change.op === 'rename_table') return applyTableChange(snapshot, change, stepN);
   const table = findTable(snapshot, change.table);
   const where = `step ${stepN}: ${change.op} on ${change.table.schema}.${change.table.name}`;
@@ -87,6 +88,24 @@ function applyChange(snapshot: SchemaSnapshot, change: SchemaChange, stepN: numb
       ix.primary = change.primary;
       return;
     }
+    case 'set_column_type':
+      col(change.column).type = change.type;
+      return;
+    case 'attach_partition':
+    case 'detach_partition': {
+      const part = findTable(snapshot, change.partition);
+      if (!part) throw new Error(`${where}: partition ${change.partition.schema}.${change.partition.name} not in the snapshot`);
+      if (change.op === 'attach_partition') part.partitionOf = { table: `${change.table.schema}.${change.table.name}`, bound: change.bound };
+      else delete part.partitionOf;
+      return;
+    }
+    case 'rename_index': {
+      const ix = table.indexes.find((x) => x.name === change.from);
+      if (!ix) throw new Error(`${where}: index "${change.from}" not in the snapshot`);
+      if (table.indexes.some((x) => x.name === change.to)) throw new Error(`${where}: index "${change.to}" already exists`);
+      ix.name = change.to;
+      return;
+    }
   }
 }
 
@@ -129,4 +148,17 @@ function applyTableChange(snapshot: SchemaSnapshot, change: Extract<SchemaChange
 function dropDependents(table: TableSchema, column: string): void {
   table.indexes = table.indexes.filter((ix) => !ix.columns.includes(column));
   table.constraints = table.constraints.filter((k) => !k.columns.includes(column));
+}
+
+/** A new label in an enum type, where ALTER TYPE … ADD VALUE puts it; a snapshot without enum facts stays without. */
+function applyEnumChange(snapshot: SchemaSnapshot, change: Extract<SchemaChange, { op: 'add_enum_value' }>, stepN: number): void {
+  if (!snapshot.enums) return;
+  const where = `step ${stepN}: ${change.op} on ${change.type.schema}.${change.type.name}`;
+  const type = snapshot.enums.find((e) => e.schema === change.type.schema && e.name === change.type.name);
+  if (!type) throw new Error(`${where}: enum type not in the snapshot`);
+  if (type.values.includes(change.value)) throw new Error(`${where}: value "${change.value}" already exists`);
+  const neighbour = change.before ?? change.after;
+  const at = neighbour === undefined ? type.values.length : type.values.indexOf(neighbour) + (change.after !== undefined ? 1 : 0);
+  if (neighbour !== undefined && type.values.indexOf(neighbour) < 0) throw new Error(`${where}: value "${neighbour}" not in the snapshot`);
+  type.values.splice(at, 0, change.value);
 }

@@ -24,6 +24,10 @@ export interface ColumnSchema {
   nullable: boolean;
   /** The default expression as the server prints it, or null. */
   default: string | null;
+  /** An identity column (its sequence belongs to the column, not to a default); absent for ordinary columns. */
+  identity?: 'always' | 'by default';
+  /** A generated column; absent for ordinary columns. */
+  generated?: 'stored' | 'virtual';
 }
 
 export interface IndexSchema {
@@ -71,6 +75,17 @@ export interface TableSchema {
   rowEstimate: number;
   /** Heap + TOAST + indexes, bytes. */
   sizeBytes: number;
+  /** A partitioned table: how its rows are split (absent for ordinary tables). */
+  partitioning?: { strategy: 'range' | 'list' | 'hash'; /** The key as pg_get_partkeydef prints it after the strategy, e.g. "(created_at)". */ key: string };
+  /** A partition: its partitioned table (schema.table) and bound as pg_get_expr prints it, e.g. "FOR VALUES FROM (1) TO (10)" (absent otherwise). */
+  partitionOf?: { table: string; bound: string };
+}
+
+/** An enum type and its labels in sort order. */
+export interface EnumSchema {
+  schema: string;
+  name: string;
+  values: string[];
 }
 
 export interface SchemaSnapshot {
@@ -78,6 +93,8 @@ export interface SchemaSnapshot {
   version: typeof SNAPSHOT_VERSION;
   engine: EngineInfo;
   tables: TableSchema[];
+  /** Enum types; absent in snapshots written before liveshift read them (treated as unknown, not as none). */
+  enums?: EnumSchema[];
 }
 
 export interface TableRef {
@@ -112,5 +129,6 @@ export function normalizeSnapshot(snapshot: SchemaSnapshot): SchemaSnapshot {
         triggers: [...t.triggers].sort(byName),
       }))
       .sort((a, b) => (tableKey(a) < tableKey(b) ? -1 : tableKey(a) > tableKey(b) ? 1 : 0)),
+    ...(snapshot.enums ? { enums: [...snapshot.enums].map((e) => ({ ...e, values: [...e.values] })).sort((a, b) => (tableKey(a) < tableKey(b) ? -1 : tableKey(a) > tableKey(b) ? 1 : 0)) } : {}),
   };
 }

@@ -21,7 +21,11 @@ import { STATE_SCHEMA } from '../state.js';
 
 const TABLES_SQL = `
 SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name,
-       c.reltuples::float8 AS row_estimate, pg_total_relation_size(c.oid)::int8 AS size_bytes
+       c.reltuples::float8 AS row_estimate, pg_total_relation_size(c.oid)::int8 AS size_bytes,
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partition_key,
+       CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END AS partition_bound,
+       (SELECT pn.nspname || '.' || p.relname FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
+          JOIN pg_namespace pn ON pn.oid = p.relnamespace WHERE c.relispartition AND i.inhrelid = c.oid) AS partition_of
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p')
@@ -31,7 +35,8 @@ WHERE c.relkind IN ('r', 'p')
 
 const COLUMNS_SQL = `
 SELECT a.attrelid::int8 AS table_oid, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
-       NOT a.attnotnull AS nullable, pg_get_expr(d.adbin, d.adrelid) AS default
+       NOT a.attnotnull AS nullable, pg_get_expr(d.adbin, d.adrelid) AS default,
+       a.attidentity AS identity, to_jsonb(a) ->> 'attgenerated' AS generated
 FROM pg_attribute a
 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 WHERE a.attrelid = ANY($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
@@ -81,6 +86,20 @@ JOIN pg_proc p ON p.oid = t.tgfoid
 JOIN pg_namespace pn ON pn.oid = p.pronamespace
 WHERE t.tgrelid = ANY($1::oid[]) AND NOT t.tgisinternal`;
 
+// enum types outside the system schemas, labels in sort order (an enum may have none)
+const ENUMS_SQL = `
+SELECT n.nspname AS schema, t.typname AS name,
+       coalesce(array_agg(e.enumlabel::text ORDER BY e.enumsortorder) FILTER (WHERE e.enumlabel IS NOT NULL), '{}') AS values
+FROM pg_type t
+JOIN pg_namespace n ON n.oid = t.typnamespace
+LEFT JOIN pg_enum e ON e.enumtypid = t.oid
+WHERE t.typtype = 'e' AND n.nspname NOT IN ('pg_catalog', 'information_schema', $1)
+GROUP BY n.nspname, t.typname`;
+
+const IDENTITY: Record<string, ColumnSchema['identity']> = { a: 'always', d: 'by default' };
+const GENERATED: Record<string, ColumnSchema['generated']> = { s: 'stored', v: 'virtual' };
+const STRATEGIES: Record<string, 'range' | 'list' | 'hash'> = { RANGE: 'range', LIST: 'list', HASH: 'hash' };
+
 const CONSTRAINT_TYPES: Record<string, ConstraintType> = {
   p: 'primary_key',
   u: 'unique',
@@ -99,6 +118,9 @@ export async function introspectPostgres(client: Queryable): Promise<SchemaSnaps
     name: string;
     row_estimate: number;
     size_bytes: string;
+    partition_key: string | null;
+    partition_bound: string | null;
+    partition_of: string | null;
   }[];
   const oids = tableRows.map((t) => t.oid);
   // one after the other: a pg.Client runs one query at a time anyway
@@ -106,6 +128,7 @@ export async function introspectPostgres(client: Queryable): Promise<SchemaSnaps
   const indexes = await client.query(INDEXES_SQL, [oids]);
   const constraints = await client.query(CONSTRAINTS_SQL, [oids]);
   const triggers = await client.query(TRIGGERS_SQL, [oids]);
+  const enums = await client.query(ENUMS_SQL, [STATE_SCHEMA]);
 
   const tables = new Map<string, TableSchema>();
   for (const row of tableRows) {
@@ -118,6 +141,7 @@ export async function introspectPostgres(client: Queryable): Promise<SchemaSnaps
       triggers: [],
       rowEstimate: row.row_estimate,
       sizeBytes: Number(row.size_bytes),
+      ...partitionFacts(row),
     });
   }
   const tableOf = (oid: string): TableSchema => {
@@ -128,6 +152,8 @@ export async function introspectPostgres(client: Queryable): Promise<SchemaSnaps
 
   for (const row of columns.rows) {
     const column: ColumnSchema = { name: row.name, type: row.type, nullable: row.nullable, default: row.default };
+    if (IDENTITY[row.identity]) column.identity = IDENTITY[row.identity];
+    if (GENERATED[row.generated]) column.generated = GENERATED[row.generated];
     tableOf(row.table_oid).columns.push(column);
   }
   for (const row of indexes.rows) {
@@ -166,7 +192,17 @@ export async function introspectPostgres(client: Queryable): Promise<SchemaSnaps
     version: SNAPSHOT_VERSION,
     engine,
     tables: [...tables.values()],
+    enums: enums.rows.map((row) => ({ schema: row.schema, name: row.name, values: row.values })),
   });
+}
+
+/** "RANGE (created_at)" → { strategy: 'range', key: '(created_at)' }; a partition's parent and bound. */
+function partitionFacts(row: { partition_key: string | null; partition_bound: string | null; partition_of: string | null }): Pick<TableSchema, 'partitioning' | 'partitionOf'> {
+  const facts: Pick<TableSchema, 'partitioning' | 'partitionOf'> = {};
+  const m = row.partition_key === null ? null : /^(\w+)\s*(.*)$/s.exec(row.partition_key);
+  if (m && STRATEGIES[m[1]!]) facts.partitioning = { strategy: STRATEGIES[m[1]!]!, key: m[2]!.trim() };
+  if (row.partition_of !== null && row.partition_bound !== null) facts.partitionOf = { table: row.partition_of, bound: row.partition_bound };
+  return facts;
 }
 
 /** The server's version, as plans and version gates use it. */

@@ -60,6 +60,24 @@ export const PG_CAPABILITIES = {
     why: 'ADD CONSTRAINT … FOREIGN KEY … NOT VALID on a partitioned table',
     source: 'PostgreSQL 17 docs ("foreign key constraints on partitioned tables may not be declared NOT VALID"); locks.md §1.2 [E]',
   },
+  /** ALTER COLUMN … TYPE between timestamp and timestamptz keeps the table when the session TimeZone is UTC. */
+  timestampToTimestamptzInUtcWithoutRewrite: {
+    since: 120000,
+    why: 'ALTER COLUMN … TYPE timestamptz (or back to timestamp) without a table rewrite when the session TimeZone is UTC (indexes on the column are still rebuilt)',
+    source: 'PostgreSQL 12 release notes; locks.md §1.3 [E] (11.22 rewrites)',
+  },
+  /** ALTER TYPE … ADD VALUE inside a transaction block (the new value is usable only after commit). */
+  enumAddValueInTransaction: {
+    since: 120000,
+    why: 'ALTER TYPE … ADD VALUE inside a transaction block (the value cannot be used before the transaction commits)',
+    source: 'PostgreSQL 12 release notes; locks.md §1.2 [E] (11 refuses it in a transaction block)',
+  },
+  /** ATTACH PARTITION takes SHARE UPDATE EXCLUSIVE on the partitioned table instead of ACCESS EXCLUSIVE. */
+  attachPartitionShareUpdateExclusive: {
+    since: 120000,
+    why: 'ALTER TABLE … ATTACH PARTITION takes SHARE UPDATE EXCLUSIVE on the partitioned table (ACCESS EXCLUSIVE on 11)',
+    source: 'PostgreSQL 12 release notes; locks.md §1.2 [E]',
+  },
 } as const satisfies Record<string, Capability>;
 
 export type CapabilityName = keyof typeof PG_CAPABILITIES;

@@ -1,4 +1,4 @@
-import type { ColumnSchema, TableRef, TriggerSchema } from '../../schema/snapshot.js';
+import type { ColumnSchema, TableRef } from '../../schema/snapshot.js';
 import type { RecipeResult, StepDraft } from '../../plan/draft.js';
 import type { Rollback } from '../../plan/types.js';
 import type { RenameColumnIntent } from '../types.js';
@@ -15,6 +15,7 @@ import { addColumnStep, setDefaultStep } from '../add-column/postgres.js';
 import { backfillStep } from '../backfill/postgres.js';
 import { notNullSteps } from '../set-not-null/postgres.js';
 import { concurrentIndexSteps } from '../create-index/postgres.js';
+import { rowTrigger, type RowTrigger } from '../sync-trigger/postgres.js';
 import { requireColumn, requireFreeRelationName, requireNoColumn, type RecipeContext } from '../context.js';
 
 /**
@@ -255,32 +256,20 @@ function dropNotNullStep(ctx: RecipeContext, column: string, release: number): S
   };
 }
 
-function syncTrigger(ctx: RecipeContext, from: string, to: string): { create: string[]; drop: string[]; trigger: TriggerSchema } {
+function syncTrigger(ctx: RecipeContext, from: string, to: string): RowTrigger {
   const ref: TableRef = ctx.ref;
   const name = derivedName(['liveshift', ref.name, from, to], 'sync');
-  const fn = `${quoteIdent(ref.schema)}.${quoteIdent(name)}`;
   const o = `NEW.${quoteIdent(from)}`;
   const n = `NEW.${quoteIdent(to)}`;
-  const body = [
-    'BEGIN',
-    "  IF TG_OP = 'INSERT' THEN",
-    `    IF ${n} IS NULL THEN ${n} := ${o};`,
-    `    ELSIF ${o} IS NULL THEN ${o} := ${n};`,
-    '    END IF;',
-    `  ELSIF ${n} IS DISTINCT FROM OLD.${quoteIdent(to)} THEN`,
-    `    ${o} := ${n};`,
-    `  ELSIF ${o} IS DISTINCT FROM OLD.${quoteIdent(from)} THEN`,
-    `    ${n} := ${o};`,
+  return rowTrigger(ref, name, [
+    "IF TG_OP = 'INSERT' THEN",
+    `  IF ${n} IS NULL THEN ${n} := ${o};`,
+    `  ELSIF ${o} IS NULL THEN ${o} := ${n};`,
     '  END IF;',
-    '  RETURN NEW;',
-    'END',
-  ].join('\n');
-  return {
-    create: [
-      `CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $liveshift$\n${body}\n$liveshift$`,
-      `CREATE TRIGGER ${quoteIdent(name)} BEFORE INSERT OR UPDATE ON ${qualify(ref)} FOR EACH ROW EXECUTE FUNCTION ${fn}()`,
-    ],
-    drop: [`DROP TRIGGER ${quoteIdent(name)} ON ${qualify(ref)}`, `DROP FUNCTION ${fn}()`],
-    trigger: { name, function: `${ref.schema}.${name}`, enabled: true },
-  };
+    `ELSIF ${n} IS DISTINCT FROM OLD.${quoteIdent(to)} THEN`,
+    `  ${o} := ${n};`,
+    `ELSIF ${o} IS DISTINCT FROM OLD.${quoteIdent(from)} THEN`,
+    `  ${n} := ${o};`,
+    'END IF;',
+  ]);
 }

@@ -1,0 +1,274 @@
+import { findTable, type ColumnSchema, type ConstraintSchema, type TableRef } from '../../schema/snapshot.js';
+import type { RecipeResult, StepDraft } from '../../plan/draft.js';
+import type { LockClaim, SchemaChange } from '../../plan/types.js';
+import type { ChangeColumnTypeIntent } from '../types.js';
+import { PlanningError } from '../../errors.js';
+import { displayName, qualify, quoteIdent } from '../../engines/postgres/quote.js';
+import { lockClaim } from '../../engines/postgres/locks.js';
+import { ddlTimeouts } from '../../engines/postgres/timeouts.js';
+import { formatBytes, isSmallTable, scanSeconds } from '../../engines/postgres/size.js';
+import { formatTypeName } from '../../engines/postgres/types.js';
+import { constraintState } from '../../engines/postgres/catalog-checks.js';
+import { parseTypeName } from '../../input/pg-parser.js';
+import { requireColumn, type RecipeContext } from '../context.js';
+import { inPlaceVerdict, typeShape, type InPlaceRule } from './binary-coercible.js';
+import { isUtcConversion, readsColumn, rowExpression } from './column-expression.js';
+import { columnSwapRecipe } from './swap.js';
+
+/**
+ * recipes.md I-17 / I-18. A change PostgreSQL makes without rewriting (locks.md §1.3, as data in
+ * binary-coercible.ts) is one brief ACCESS EXCLUSIVE step; CHECK constraints on the column, which
+ * the server would re-check with a scan under that lock, are dropped and re-added NOT VALID in the
+ * same transaction and validated afterwards under SHARE UPDATE EXCLUSIVE. Anything else rewrites the
+ * table under ACCESS EXCLUSIVE, so a large table gets the column swap of swap.ts instead (new
+ * column, trigger, backfill, parity, one short swap transaction, drop of the old column last).
+ */
+export function changeColumnTypeRecipe(ctx: RecipeContext, intent: ChangeColumnTypeIntent): RecipeResult {
+  const col = requireColumn(ctx, intent.column);
+  const newType = formatTypeName(parseTypeName(intent.type));
+  const using = rowExpression(ctx.table, intent.using, col.name, newType, 'the USING expression', ctx.statement);
+  if (newType === col.type && using.plainColumn) {
+    throw new PlanningError(`column "${col.name}" of ${ctx.tableName} is already ${newType}; nothing to do`, ctx.statement);
+  }
+  const utc = isUtcConversion(intent.using, col.name);
+  refuseZoneDependentConversion(ctx, col, newType, intent.using);
+  refuseGeneratedAndPartitions(ctx, col);
+
+  const verdict = inPlaceVerdict(col.type, newType, ctx.engine, using.plainColumn, utc);
+  // foreign keys on the column make the server lock (and may make it re-check) the other table too
+  const others = otherTablesLocked(ctx, col.name).refs;
+  const small = ctx.small && others.every((r) => isSmallTable(findTable(ctx.snapshot, r)!, ctx.options.smallTableBytes));
+  if (verdict.inPlace) {
+    const rebuilt = indexesRebuiltInPlace(ctx, col.name, verdict.rule);
+    if (!rebuilt.length) return { steps: inPlaceSteps(ctx, col, newType, verdict.rule), warnings: [], alsoLocked: others };
+    if (!small) {
+      return columnSwapRecipe(ctx, col, newType, intent, [
+        `${verdict.rule.label} keeps the table, but PostgreSQL rebuilds ${rebuilt.join(', ')} with a scan under ACCESS EXCLUSIVE (locks.md §1.3); the column swap builds ${rebuilt.length > 1 ? 'them' : 'it'} CONCURRENTLY instead.`,
+      ]);
+    }
+  }
+  if (small) return { steps: [smallTableStep(ctx, col, newType, intent.using, verdict.inPlace ? verdict.rule : undefined)], warnings: [], alsoLocked: others };
+  return columnSwapRecipe(ctx, col, newType, intent, []);
+}
+
+/** timestamp ↔ timestamptz without a stated zone means "whatever TimeZone each session has". */
+function refuseZoneDependentConversion(ctx: RecipeContext, col: ColumnSchema, newType: string, using: string | undefined): void {
+  const [from, to] = [typeShape(col.type).base, typeShape(newType).base];
+  const zoned = (from === 'timestamp' && to === 'timestamptz') || (from === 'timestamptz' && to === 'timestamp');
+  if (!zoned || using !== undefined) return;
+  const t = qualify(ctx.ref);
+  const q = quoteIdent(col.name);
+  throw new PlanningError(
+    `converting ${col.name} between timestamp and timestamptz reads the stored values in the session's TimeZone, which differs between sessions (the application's, the migration runner's); say which zone they are in, e.g. ` +
+      `ALTER TABLE ${t} ALTER COLUMN ${q} TYPE ${newType} USING ${q} AT TIME ZONE 'UTC' (on PostgreSQL 12+, with UTC, the change is made without a rewrite)`,
+    ctx.statement,
+  );
+}
+
+/** Cases PostgreSQL itself refuses or that no recipe here was measured for. */
+function refuseGeneratedAndPartitions(ctx: RecipeContext, col: ColumnSchema): void {
+  if (col.generated) throw new PlanningError(`${col.name} is a generated column; changing its type is not supported (its expression decides the values)`, ctx.statement);
+  const user = ctx.table.columns.find((c) => c.generated && readsColumn(c.default, col.name));
+  if (user) {
+    throw new PlanningError(`generated column ${user.name} is computed from ${col.name}, and PostgreSQL refuses to change the type of a column a generated column uses; drop ${user.name} first, or change both in a maintenance window`, ctx.statement);
+  }
+  if (ctx.table.partitionOf) {
+    throw new PlanningError(`${ctx.tableName} is a partition of ${ctx.table.partitionOf.table}; a partition's column types follow its partitioned table: change the type on ${ctx.table.partitionOf.table}`, ctx.statement);
+  }
+}
+
+/** Indexes PostgreSQL rebuilds (one scan each, under ACCESS EXCLUSIVE) during an in-place change. */
+function indexesRebuiltInPlace(ctx: RecipeContext, column: string, rule: InPlaceRule): string[] {
+  return ctx.table.indexes
+    .filter((ix) => {
+      const plainKey = ix.columns.includes(column);
+      const inExpression = ix.columns.some((k) => !isColumn(ctx, k) && readsColumn(k, column));
+      const inPredicate = readsColumn(ix.predicate, column);
+      return inExpression || inPredicate || (plainKey && rule.rebuildsIndexes);
+    })
+    .map((ix) => ix.name);
+}
+
+function isColumn(ctx: RecipeContext, key: string): boolean {
+  return ctx.table.columns.some((c) => c.name === key);
+}
+
+/** Foreign keys on either side of the column: an in-place change locks the other table too (measured: ACCESS EXCLUSIVE). */
+export interface ForeignKeyNeighbour {
+  /** The other table, schema.table. */
+  table: string;
+  ref: TableRef;
+  constraint: ConstraintSchema;
+  /** true: this table's column references the other table; false: the other table references this column. */
+  referencing: boolean;
+}
+
+/** Foreign keys on either side of the column: an in-place change locks the other table too (measured: ACCESS EXCLUSIVE). */
+export function foreignKeyNeighbours(ctx: RecipeContext, column: string): ForeignKeyNeighbour[] {
+  const out: ForeignKeyNeighbour[] = [];
+  const byName = (name: string) => ctx.snapshot.tables.find((t) => displayName(t) === name);
+  for (const k of ctx.table.constraints) {
+    const target = k.type === 'foreign_key' && k.columns.includes(column) && k.references ? byName(k.references.table) : undefined;
+    if (target) out.push({ table: displayName(target), ref: { schema: target.schema, name: target.name }, constraint: k, referencing: true });
+  }
+  for (const t of ctx.snapshot.tables) {
+    for (const k of t.constraints) {
+      if (k.type === 'foreign_key' && k.references?.table === ctx.tableName && k.references.columns.includes(column)) {
+        out.push({ table: displayName(t), ref: { schema: t.schema, name: t.name }, constraint: k, referencing: false });
+      }
+    }
+  }
+  return out;
+}
+
+function otherTablesLocked(ctx: RecipeContext, column: string): { refs: TableRef[]; alsoLocks: LockClaim['alsoLocks'] } {
+  const refs = uniqueRefs([...foreignKeyNeighbours(ctx, column).map((n) => n.ref), ...partitionsOf(ctx, ctx.tableName)]).filter((r) => displayName(r) !== ctx.tableName);
+  return { refs, alsoLocks: refs.map((r) => ({ table: displayName(r), mode: 'ACCESS EXCLUSIVE' as const })) };
+}
+
+/** Every partition below a partitioned table (an ALTER on the parent recurses to them all). */
+export function partitionsOf(ctx: RecipeContext, table: string): TableRef[] {
+  return ctx.snapshot.tables
+    .filter((t) => t.partitionOf?.table === table)
+    .flatMap((t) => [{ schema: t.schema, name: t.name }, ...partitionsOf(ctx, displayName(t))]);
+}
+
+export function uniqueRefs(refs: TableRef[]): TableRef[] {
+  const seen = new Set<string>();
+  return refs.filter((r) => !seen.has(displayName(r)) && seen.add(displayName(r)));
+}
+
+function alterTypeSql(ctx: RecipeContext, column: string, type: string, using?: string): string {
+  return `ALTER TABLE ${qualify(ctx.ref)} ALTER COLUMN ${quoteIdent(column)} TYPE ${type}${using !== undefined ? ` USING ${using}` : ''}`;
+}
+
+const UTC = `SET LOCAL TimeZone = 'UTC'`;
+
+function inPlaceSteps(ctx: RecipeContext, col: ColumnSchema, newType: string, rule: InPlaceRule): StepDraft[] {
+  const t = qualify(ctx.ref);
+  const checks = ctx.table.constraints.filter((k) => k.type === 'check' && k.columns.includes(col.name));
+  const { refs: others, alsoLocks } = otherTablesLocked(ctx, col.name);
+  const zone = rule.utc ? [UTC] : [];
+  const neighbours = alsoLocks?.length
+    ? [`Foreign keys on ${col.name} make PostgreSQL take ACCESS EXCLUSIVE on ${alsoLocks.map((a) => a.table).join(', ')} too, for the same moment (measured on 11, 12, 18).`]
+    : [];
+  const common = [
+    `${rule.label}: PostgreSQL changes the catalog only — no table rewrite, ${rule.rebuildsIndexes ? 'no index on the column' : 'indexes kept (storage reused)'}, no scan (${rule.source}).`,
+    'Rollback changes the type back, which rewrites the table under ACCESS EXCLUSIVE and fails if a value written since does not fit the old type: on a large table, plan it as its own change instead.',
+    'Fails if a view or rule uses the column (PostgreSQL refuses to change its type); drop and recreate the view around it.',
+    ...(rule.utc ? ['The session TimeZone is set to UTC for this transaction only, so the stored values are read as UTC — what USING … AT TIME ZONE \'UTC\' says.'] : []),
+    ...neighbours,
+  ];
+  const back = [...zone, alterTypeSql(ctx, col.name, col.type)];
+  if (!checks.length) {
+    return [
+      {
+        release: 0,
+        title: `Change ${col.name} to ${newType} in place (no rewrite)`,
+        kind: 'ddl',
+        instruction: '',
+        sql: [...zone, alterTypeSql(ctx, col.name, newType)],
+        transactional: true,
+        lock: lockClaim('ACCESS EXCLUSIVE', [ctx.tableName], 'brief', alsoLocks),
+        timeouts: ddlTimeouts(ctx.options.lockTimeoutMs, ctx.options.retries),
+        checkpoint: columnType(ctx.ref, col.name, newType),
+        rollback: { kind: 'sql', sql: back, transactional: true, note: 'rewrites the table under ACCESS EXCLUSIVE' },
+        caveats: common,
+        changes: [{ op: 'set_column_type', table: ctx.ref, column: col.name, type: newType }],
+      },
+    ];
+  }
+
+  // PostgreSQL re-checks a CHECK on the column with a full scan under ACCESS EXCLUSIVE (measured):
+  // take it off and put it back NOT VALID in the same transaction, validate it afterwards.
+  const lock = `LOCK TABLE ${[ctx.ref, ...others].map(qualify).join(', ')} IN ACCESS EXCLUSIVE MODE`;
+  const drop = (k: ConstraintSchema) => `ALTER TABLE ${t} DROP CONSTRAINT ${quoteIdent(k.name)}`;
+  const addNotValid = (k: ConstraintSchema) => `ALTER TABLE ${t} ADD CONSTRAINT ${quoteIdent(k.name)} ${withoutNotValid(k.definition)} NOT VALID`;
+  const addBack = (k: ConstraintSchema) => `ALTER TABLE ${t} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.definition}`;
+  const notValid = (k: ConstraintSchema): ConstraintSchema => ({ ...k, validated: false, definition: `${withoutNotValid(k.definition)} NOT VALID` });
+  const changes: SchemaChange[] = [
+    ...checks.map((k): SchemaChange => ({ op: 'drop_constraint', table: ctx.ref, constraint: k.name })),
+    { op: 'set_column_type', table: ctx.ref, column: col.name, type: newType },
+    ...checks.map((k): SchemaChange => ({ op: 'add_constraint', table: ctx.ref, constraint: notValid(k) })),
+  ];
+  const steps: StepDraft[] = [
+    {
+      release: 0,
+      title: `Change ${col.name} to ${newType} in place, its CHECK constraints re-added NOT VALID (no rewrite, no scan)`,
+      kind: 'ddl',
+      instruction: '',
+      sql: [...zone, lock, ...checks.map(drop), alterTypeSql(ctx, col.name, newType), ...checks.map(addNotValid)],
+      transactional: true,
+      lock: lockClaim('ACCESS EXCLUSIVE', [ctx.tableName], 'brief', alsoLocks),
+      timeouts: ddlTimeouts(ctx.options.lockTimeoutMs, ctx.options.retries),
+      checkpoint: columnType(ctx.ref, col.name, newType),
+      rollback: {
+        kind: 'sql',
+        // the old CHECKs are validated again under the same ACCESS EXCLUSIVE: a rollback on a large table scans
+        sql: [...zone, lock, ...checks.map(drop), back[back.length - 1]!, ...checks.map(addBack)],
+        transactional: true,
+        note: 'rewrites the table and re-checks the constraints under ACCESS EXCLUSIVE',
+      },
+      caveats: [
+        ...common,
+        `PostgreSQL would re-check ${checks.map((k) => k.name).join(', ')} with a full scan under ACCESS EXCLUSIVE (measured on 11, 12, 18); instead ${checks.length > 1 ? 'they are' : 'it is'} dropped and added back NOT VALID in the same transaction, so every write is still checked, and validated in the next step.`,
+      ],
+      changes,
+    },
+  ];
+  for (const k of checks.filter((x) => x.validated)) {
+    steps.push({
+      release: 0,
+      title: `Validate ${k.name} on existing rows`,
+      kind: 'validate',
+      instruction: '',
+      sql: [`ALTER TABLE ${t} VALIDATE CONSTRAINT ${quoteIdent(k.name)}`],
+      transactional: true,
+      lock: lockClaim('SHARE UPDATE EXCLUSIVE', [ctx.tableName], 'scan'),
+      timeouts: ddlTimeouts(ctx.options.lockTimeoutMs, ctx.options.retries),
+      checkpoint: constraintState(ctx.ref, k.name, 'validated'),
+      rollback: { kind: 'sql', sql: [drop(k), addNotValid(k)], transactional: true, note: 'returns the CHECK to NOT VALID' },
+      caveats: [
+        'Reads the whole table under SHARE UPDATE EXCLUSIVE: reads and writes continue; only other DDL and VACUUM wait.',
+        `Fails without changing anything if a row violates ${k.name} under the new type; the constraint stays NOT VALID and keeps checking new writes.`,
+      ],
+      estimate: { rows: ctx.rows, seconds: scanSeconds(ctx.table.sizeBytes), basis: `one scan of ${formatBytes(ctx.table.sizeBytes)}; machine-dependent` },
+      changes: [{ op: 'validate_constraint', table: ctx.ref, constraint: k.name }],
+    });
+  }
+  return steps;
+}
+
+function smallTableStep(ctx: RecipeContext, col: ColumnSchema, newType: string, using: string | undefined, inPlace: InPlaceRule | undefined): StepDraft {
+  const { alsoLocks } = otherTablesLocked(ctx, col.name);
+  const zone = inPlace?.utc ? [UTC] : [];
+  return {
+    release: 0,
+    title: `Change ${col.name} to ${newType} (small table: one statement)`,
+    kind: 'ddl',
+    instruction: '',
+    sql: [...zone, alterTypeSql(ctx, col.name, newType, inPlace ? undefined : using)],
+    transactional: true,
+    lock: lockClaim('ACCESS EXCLUSIVE', [ctx.tableName], inPlace ? 'scan' : 'rewrite', alsoLocks),
+    timeouts: ddlTimeouts(ctx.options.lockTimeoutMs, ctx.options.retries),
+    checkpoint: columnType(ctx.ref, col.name, newType),
+    rollback: { kind: 'sql', sql: [...zone, alterTypeSql(ctx, col.name, col.type)], transactional: true, note: 'rewrites the table under ACCESS EXCLUSIVE again' },
+    caveats: [
+      `${ctx.tableName} is ${formatBytes(ctx.table.sizeBytes)}, under the small-table threshold (${formatBytes(ctx.options.smallTableBytes)}): ${inPlace ? 'the index rebuild and constraint checks' : 'the rewrite of the table and its indexes'} under ACCESS EXCLUSIVE last${inPlace ? '' : ''} milliseconds, so the column swap is not needed.`,
+      'Fails (and changes nothing) if a value cannot be converted, or if a view or rule uses the column.',
+    ],
+    changes: [{ op: 'set_column_type', table: ctx.ref, column: col.name, type: newType }],
+  };
+}
+
+export function columnType(ref: TableRef, column: string, type: string): { description: string; sql: string; expected: string } {
+  return {
+    description: `column ${column} is ${type}`,
+    sql: `SELECT format_type(atttypid, atttypmod) FROM pg_catalog.pg_attribute WHERE attrelid = to_regclass('${qualify(ref).replace(/'/g, "''")}') AND attname = '${column.replace(/'/g, "''")}' AND NOT attisdropped`,
+    expected: type,
+  };
+}
+
+function withoutNotValid(definition: string): string {
+  return definition.replace(/\s+NOT VALID$/, '');
+}
