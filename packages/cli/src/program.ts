@@ -4,6 +4,7 @@ import { registerApply } from './commands/apply.js';
 import { registerDemo } from './commands/demo.js';
 import { registerKnex } from './commands/knex.js';
 import { registerPlan } from './commands/plan.js';
+import { registerPrisma } from './commands/prisma.js';
 import { registerSnapshot } from './commands/snapshot.js';
 import { registerUmzug } from './commands/umzug.js';
 import { EXIT_BAD_INPUT, EXIT_OK, describeError, exitCodeOf } from './errors.js';
@@ -49,6 +50,7 @@ export function createProgram(): Command {
   registerDemo(program);
   registerKnex(program);
   registerUmzug(program);
+  registerPrisma(program);
   const withHelp = (c: Command): void => {
     c.helpOption('-h, --help', 'show help');
     c.commands.forEach(withHelp);
