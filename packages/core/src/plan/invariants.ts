@@ -66,16 +66,17 @@ function rollbackProblems(step: Step, at: string): string[] {
  * The one exception to "one lock-taking statement per step": a swap (a type change's column swap,
  * dropping a column with its trigger) is several catalog changes that must commit together. It is
  * allowed when the step is one transaction whose first lock-taking statement is LOCK TABLE … IN
- * ACCESS EXCLUSIVE MODE of exactly the claimed tables, claimed as brief: the lock is waited for
- * once, under the step's lock_timeout, and every later statement finds it held. That they are
- * catalog-only (no scan, no rewrite) is the recipe's claim, checked on real servers like any other.
+ * ACCESS EXCLUSIVE MODE of exactly the tables the claim holds in that mode (in an order the recipe
+ * chooses to avoid deadlocks with the application): the locks are waited for once, under the
+ * step's lock_timeout, and every later statement finds them held. How long they are held is the
+ * claim's duration, bounded like any other by the small-table rule.
  */
 function lockedUpFront(step: Step, locking: ParsedStatement[]): boolean {
   const first = locking[0]!;
-  if (!step.transactional || first.type !== 'LockStmt' || first.node.mode !== 8) return false;
-  if (step.lock.mode !== 'ACCESS EXCLUSIVE' || step.lock.duration !== 'brief') return false;
+  if (!step.transactional || first.type !== 'LockStmt' || first.node.mode !== 8 || step.lock.mode !== 'ACCESS EXCLUSIVE') return false;
+  const claimed = [...step.lock.tables, ...(step.lock.alsoLocks ?? []).filter((a) => a.mode === 'ACCESS EXCLUSIVE').map((a) => a.table)];
   const locked = ((first.node.relations as Node[]) ?? []).map((r) => `${r.RangeVar.schemaname ?? 'public'}.${r.RangeVar.relname}`);
-  return locked.length === step.lock.tables.length && step.lock.tables.every((t) => locked.includes(t));
+  return locked.length === claimed.length && claimed.every((t) => locked.includes(t));
 }
 
 /** Statements PostgreSQL refuses inside a transaction block. */

@@ -97,6 +97,16 @@ export function describeIntent(intent: Intent): string {
       return `add check ${intent.name ? `${intent.name} ` : ''}on ${tableName(intent.table)} (${intent.expression})`;
     case 'drop_constraint':
       return `drop constraint ${intent.name} on ${tableName(intent.table)}`;
+    case 'change_column_type':
+      return `change the type of ${tableName(intent.table)}.${intent.column} to ${intent.type}${intent.using ? ` using ${intent.using}` : ''}`;
+    case 'add_enum_value':
+      return `add value '${intent.value}' to enum ${tableName(intent.type)}${intent.before ? ` before '${intent.before}'` : intent.after ? ` after '${intent.after}'` : ''}`;
+    case 'remove_enum_value':
+      return `remove value '${intent.value}' from enum ${tableName(intent.type)}`;
+    case 'attach_partition':
+      return `attach ${tableName(intent.partition)} to ${tableName(intent.table)} ${intent.bound}`;
+    case 'detach_partition':
+      return `detach ${tableName(intent.partition)} from ${tableName(intent.table)}`;
     default:
       return JSON.stringify(intent);
   }

@@ -113,6 +113,7 @@ describe('change column type on PostgreSQL: in place', () => {
     const plan = await planChange({ sql: 'ALTER TABLE accounts ALTER COLUMN id TYPE varchar(40)' }, snapshot(180004, table, referencing));
     expect(plan.steps).toHaveLength(1);
     expect(plan.steps[0]!.lock).toMatchObject({ mode: 'ACCESS EXCLUSIVE', tables: ['public.accounts'], alsoLocks: [{ table: 'public.orders', mode: 'ACCESS EXCLUSIVE' }] });
+    expect(plan.steps[0]!.sql).toEqual(['LOCK TABLE "public"."orders", "public"."accounts" IN ACCESS EXCLUSIVE MODE', 'ALTER TABLE "public"."accounts" ALTER COLUMN "id" TYPE character varying(40)']);
     expect(plan.tables.map((t) => t.table)).toEqual(['public.accounts', 'public.orders']);
   });
 
@@ -143,13 +144,12 @@ describe('change column type on PostgreSQL: in place', () => {
 });
 
 describe('change column type on PostgreSQL: column swap', () => {
-  it('int_to_bigint_primary_key: placeholder NOT NULL column, trigger, backfill, parity, unique copy, one swap transaction, foreign key validated, application check, drop last', async () => {
+  it('int_to_bigint_primary_key: placeholder NOT NULL column, trigger, backfill, parity, unique copy (no duplicate check: widening cannot collide), one swap transaction, foreign key validated, application check, drop last', async () => {
     const plan = await planChange({ sql: 'ALTER TABLE accounts ALTER COLUMN id TYPE bigint' }, snapshot());
     expect(plan.steps.map((s) => [s.kind, s.deploy, s.transactional, s.lock.mode, s.lock.duration])).toEqual([
       ['ddl', 'A', true, 'ACCESS EXCLUSIVE', 'brief'],
       ['ddl', 'A', true, 'SHARE ROW EXCLUSIVE', 'brief'],
       ['backfill', 'A', false, 'ROW EXCLUSIVE', 'rows'],
-      ['validate', 'A', true, 'ACCESS SHARE', 'scan'],
       ['validate', 'A', true, 'ACCESS SHARE', 'scan'],
       ['ddl', 'A', false, 'SHARE UPDATE EXCLUSIVE', 'scan'],
       ['ddl', 'A', true, 'ACCESS EXCLUSIVE', 'brief'],
@@ -160,11 +160,12 @@ describe('change column type on PostgreSQL: column swap', () => {
     expect(plan.steps[0]!.sql).toEqual(['ALTER TABLE "public"."accounts" ADD COLUMN "id__new" bigint NOT NULL DEFAULT 0']);
     expect(plan.steps[1]!.sql[0]).toContain('new."id__new" := new."id";');
     expect(plan.steps[2]!.backfill).toMatchObject({ set: '"id__new" = "id"', predicate: '"id__new" IS DISTINCT FROM CAST("id" AS bigint)', keyColumns: ['id'] });
-    expect(plan.steps[5]!.sql).toEqual(['CREATE UNIQUE INDEX CONCURRENTLY accounts_pkey__new ON public.accounts (id__new)']);
-    const swap = plan.steps[6]!;
+    expect(plan.steps[4]!.sql).toEqual(['CREATE UNIQUE INDEX CONCURRENTLY accounts_pkey__new ON public.accounts (id__new)']);
+    const swap = plan.steps[5]!;
     expect(swap.lock.tables).toEqual(['public.accounts', 'public.orders']);
     expect(swap.sql.slice(0, 11)).toEqual([
-      'LOCK TABLE "public"."accounts", "public"."orders" IN ACCESS EXCLUSIVE MODE',
+      // the referencing table first: an application inserting an order locks orders, then accounts
+      'LOCK TABLE "public"."orders", "public"."accounts" IN ACCESS EXCLUSIVE MODE',
       'ALTER TABLE "public"."orders" DROP CONSTRAINT "orders_account_id_fkey"',
       'ALTER TABLE "public"."accounts" DROP CONSTRAINT "accounts_pkey"',
       'DROP TRIGGER "liveshift_accounts_id_to_new" ON "public"."accounts"',
@@ -183,9 +184,9 @@ describe('change column type on PostgreSQL: column swap', () => {
     expect(back[0]).toBe('CREATE UNIQUE INDEX CONCURRENTLY accounts_pkey__old ON public.accounts (id__old)');
     expect(back[1]).toMatch(/^DO \$liveshift_swap\$\nBEGIN\n  LOCK TABLE .* ADD CONSTRAINT "accounts_pkey" PRIMARY KEY USING INDEX "accounts_pkey__old";.*\nEND\n\$liveshift_swap\$$/s);
     expect(back.slice(2)).toEqual(['ALTER TABLE "public"."orders" VALIDATE CONSTRAINT "orders_account_id_fkey"', 'CREATE UNIQUE INDEX CONCURRENTLY accounts_pkey__new ON public.accounts (id__new)']);
-    expect(plan.steps[7]!.lock).toMatchObject({ mode: 'SHARE UPDATE EXCLUSIVE', tables: ['public.orders'], alsoLocks: [{ table: 'public.accounts', mode: 'ROW SHARE' }] });
-    expect(plan.pointOfNoReturn?.step).toBe(10);
-    expect(plan.steps[9]!.sql).toEqual([
+    expect(plan.steps[6]!.lock).toMatchObject({ mode: 'SHARE UPDATE EXCLUSIVE', tables: ['public.orders'], alsoLocks: [{ table: 'public.accounts', mode: 'ROW SHARE' }] });
+    expect(plan.pointOfNoReturn?.step).toBe(9);
+    expect(plan.steps[8]!.sql).toEqual([
       'LOCK TABLE "public"."accounts" IN ACCESS EXCLUSIVE MODE',
       'DROP TRIGGER "liveshift_accounts_id_to_old" ON "public"."accounts"',
       'DROP FUNCTION "public"."liveshift_accounts_id_to_old"()',
@@ -239,6 +240,14 @@ describe('change column type on PostgreSQL: column swap', () => {
     const swap = plan.steps.find((s) => s.title.startsWith('Swap'))!;
     expect(swap.sql.join('\n')).toContain(`new."code__old" := new.code::text;`);
     expect(swap.caveats.join('\n')).toContain('writes every new code back into code__old as text (code::text)');
+  });
+
+  it('unique_copy_checked_for_duplicates_when_values_can_collide: numeric rounding can map two keys to one, so a duplicate check comes before the unique build', async () => {
+    const table = accounts({ columns: [...accounts().columns, { name: 'price', type: 'numeric(10,2)', nullable: true, default: null }], indexes: [...accounts().indexes, { name: 'accounts_price_key', columns: ['price'], unique: true, primary: false, valid: true, predicate: null, method: 'btree', definition: 'CREATE UNIQUE INDEX accounts_price_key ON public.accounts USING btree (price)' }] });
+    const plan = await planChange({ sql: 'ALTER TABLE accounts ALTER COLUMN price TYPE numeric(10,1)' }, snapshot(180004, table, orders()));
+    const at = plan.steps.findIndex((s) => s.title === 'Check that no duplicates of (price__new) exist');
+    expect(plan.steps[at + 1]!.sql).toEqual(['CREATE UNIQUE INDEX CONCURRENTLY accounts_price_key__new ON public.accounts (price__new)']);
+    expect(plan.steps[at]!.checkpoint!.sql).toBe('SELECT count(*) FROM (SELECT 1 FROM "public"."accounts" WHERE "price__new" IS NOT NULL GROUP BY "price__new" HAVING count(*) > 1 LIMIT 1) AS duplicates');
   });
 
   it('not_null_without_placeholder_uses_check_detour: an enum column has no known constant, so NOT NULL goes through the validated CHECK (12+)', async () => {

@@ -126,6 +126,38 @@ function otherTablesLocked(ctx: RecipeContext, column: string): { refs: TableRef
   return { refs, alsoLocks: refs.map((r) => ({ table: displayName(r), mode: 'ACCESS EXCLUSIVE' as const })) };
 }
 
+/**
+ * The tables an ALTER on the column locks, in the order the plan takes them up front: tables that
+ * reference the column first, then the table, then the tables it references and its partitions.
+ * An application writing a referencing row locks the referencing table before the referenced one;
+ * taking them in the same order means the plan waits instead of deadlocking with it.
+ */
+export function lockOrder(ctx: RecipeContext, column: string, neighbours: { ref: TableRef; referencing: boolean }[]): TableRef[] {
+  const children = neighbours.filter((n) => !n.referencing).map((n) => n.ref);
+  const parents = neighbours.filter((n) => n.referencing).map((n) => n.ref);
+  return uniqueRefs([...children, ctx.ref, ...parents, ...partitionsOf(ctx, ctx.tableName)]);
+}
+
+/**
+ * Below PostgreSQL's default deadlock_timeout (1 s): when the application takes the same tables in
+ * the other order (a DELETE cascading to the referencing table), the plan's wait for its second
+ * lock runs out and is retried before the deadlock detector can pick an application query as the
+ * victim (measured under test traffic: with a longer wait, a cascading DELETE was cancelled).
+ */
+export const MULTI_TABLE_LOCK_TIMEOUT_MS = 500;
+
+export function multiTableTimeouts(ctx: RecipeContext, tables: number) {
+  return ddlTimeouts(tables > 1 ? Math.min(ctx.options.lockTimeoutMs, MULTI_TABLE_LOCK_TIMEOUT_MS) : ctx.options.lockTimeoutMs, ctx.options.retries);
+}
+
+export const MULTI_TABLE_CAVEAT = `It locks several tables: lock_timeout is at most ${MULTI_TABLE_LOCK_TIMEOUT_MS} ms per attempt (below the default deadlock_timeout of 1 s), so when the application locks them in the other order this step gives way and retries instead of having an application query cancelled as a deadlock victim.`;
+
+/** LOCK TABLE … of every table the step locks, in lockOrder, when there is more than the table itself. */
+function lockUpFront(ctx: RecipeContext, column: string): string[] {
+  const order = lockOrder(ctx, column, foreignKeyNeighbours(ctx, column));
+  return order.length > 1 ? [`LOCK TABLE ${order.map(qualify).join(', ')} IN ACCESS EXCLUSIVE MODE`] : [];
+}
+
 /** Every partition below a partitioned table (an ALTER on the parent recurses to them all). */
 export function partitionsOf(ctx: RecipeContext, table: string): TableRef[] {
   return ctx.snapshot.tables
@@ -147,7 +179,7 @@ const UTC = `SET LOCAL TimeZone = 'UTC'`;
 function inPlaceSteps(ctx: RecipeContext, col: ColumnSchema, newType: string, rule: InPlaceRule): StepDraft[] {
   const t = qualify(ctx.ref);
   const checks = ctx.table.constraints.filter((k) => k.type === 'check' && k.columns.includes(col.name));
-  const { refs: others, alsoLocks } = otherTablesLocked(ctx, col.name);
+  const { alsoLocks } = otherTablesLocked(ctx, col.name);
   const zone = rule.utc ? [UTC] : [];
   const neighbours = alsoLocks?.length
     ? [`Foreign keys on ${col.name} make PostgreSQL take ACCESS EXCLUSIVE on ${alsoLocks.map((a) => a.table).join(', ')} too, for the same moment (measured on 11, 12, 18).`]
@@ -158,6 +190,7 @@ function inPlaceSteps(ctx: RecipeContext, col: ColumnSchema, newType: string, ru
     'Fails if a view or rule uses the column (PostgreSQL refuses to change its type); drop and recreate the view around it.',
     ...(rule.utc ? ['The session TimeZone is set to UTC for this transaction only, so the stored values are read as UTC — what USING … AT TIME ZONE \'UTC\' says.'] : []),
     ...neighbours,
+    ...(alsoLocks?.length ? [MULTI_TABLE_CAVEAT] : []),
   ];
   const back = [...zone, alterTypeSql(ctx, col.name, col.type)];
   if (!checks.length) {
@@ -167,12 +200,12 @@ function inPlaceSteps(ctx: RecipeContext, col: ColumnSchema, newType: string, ru
         title: `Change ${col.name} to ${newType} in place (no rewrite)`,
         kind: 'ddl',
         instruction: '',
-        sql: [...zone, alterTypeSql(ctx, col.name, newType)],
+        sql: [...zone, ...lockUpFront(ctx, col.name), alterTypeSql(ctx, col.name, newType)],
         transactional: true,
         lock: lockClaim('ACCESS EXCLUSIVE', [ctx.tableName], 'brief', alsoLocks),
-        timeouts: ddlTimeouts(ctx.options.lockTimeoutMs, ctx.options.retries),
+        timeouts: multiTableTimeouts(ctx, 1 + (alsoLocks?.length ?? 0)),
         checkpoint: columnType(ctx.ref, col.name, newType),
-        rollback: { kind: 'sql', sql: back, transactional: true, note: 'rewrites the table under ACCESS EXCLUSIVE' },
+        rollback: { kind: 'sql', sql: [...zone, ...lockUpFront(ctx, col.name), back[back.length - 1]!], transactional: true, note: 'rewrites the table under ACCESS EXCLUSIVE' },
         caveats: common,
         changes: [{ op: 'set_column_type', table: ctx.ref, column: col.name, type: newType }],
       },
@@ -181,7 +214,7 @@ function inPlaceSteps(ctx: RecipeContext, col: ColumnSchema, newType: string, ru
 
   // PostgreSQL re-checks a CHECK on the column with a full scan under ACCESS EXCLUSIVE (measured):
   // take it off and put it back NOT VALID in the same transaction, validate it afterwards.
-  const lock = `LOCK TABLE ${[ctx.ref, ...others].map(qualify).join(', ')} IN ACCESS EXCLUSIVE MODE`;
+  const lock = `LOCK TABLE ${lockOrder(ctx, col.name, foreignKeyNeighbours(ctx, col.name)).map(qualify).join(', ')} IN ACCESS EXCLUSIVE MODE`;
   const drop = (k: ConstraintSchema) => `ALTER TABLE ${t} DROP CONSTRAINT ${quoteIdent(k.name)}`;
   const addNotValid = (k: ConstraintSchema) => `ALTER TABLE ${t} ADD CONSTRAINT ${quoteIdent(k.name)} ${withoutNotValid(k.definition)} NOT VALID`;
   const addBack = (k: ConstraintSchema) => `ALTER TABLE ${t} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.definition}`;
@@ -200,7 +233,7 @@ function inPlaceSteps(ctx: RecipeContext, col: ColumnSchema, newType: string, ru
       sql: [...zone, lock, ...checks.map(drop), alterTypeSql(ctx, col.name, newType), ...checks.map(addNotValid)],
       transactional: true,
       lock: lockClaim('ACCESS EXCLUSIVE', [ctx.tableName], 'brief', alsoLocks),
-      timeouts: ddlTimeouts(ctx.options.lockTimeoutMs, ctx.options.retries),
+      timeouts: multiTableTimeouts(ctx, 1 + (alsoLocks?.length ?? 0)),
       checkpoint: columnType(ctx.ref, col.name, newType),
       rollback: {
         kind: 'sql',
@@ -247,15 +280,16 @@ function smallTableStep(ctx: RecipeContext, col: ColumnSchema, newType: string, 
     title: `Change ${col.name} to ${newType} (small table: one statement)`,
     kind: 'ddl',
     instruction: '',
-    sql: [...zone, alterTypeSql(ctx, col.name, newType, inPlace ? undefined : using)],
+    sql: [...zone, ...lockUpFront(ctx, col.name), alterTypeSql(ctx, col.name, newType, inPlace ? undefined : using)],
     transactional: true,
     lock: lockClaim('ACCESS EXCLUSIVE', [ctx.tableName], inPlace ? 'scan' : 'rewrite', alsoLocks),
-    timeouts: ddlTimeouts(ctx.options.lockTimeoutMs, ctx.options.retries),
+    timeouts: multiTableTimeouts(ctx, 1 + (alsoLocks?.length ?? 0)),
     checkpoint: columnType(ctx.ref, col.name, newType),
-    rollback: { kind: 'sql', sql: [...zone, alterTypeSql(ctx, col.name, col.type)], transactional: true, note: 'rewrites the table under ACCESS EXCLUSIVE again' },
+    rollback: { kind: 'sql', sql: [...zone, ...lockUpFront(ctx, col.name), alterTypeSql(ctx, col.name, col.type)], transactional: true, note: 'rewrites the table under ACCESS EXCLUSIVE again' },
     caveats: [
       `${ctx.tableName} is ${formatBytes(ctx.table.sizeBytes)}, under the small-table threshold (${formatBytes(ctx.options.smallTableBytes)}): ${inPlace ? 'the index rebuild and constraint checks' : 'the rewrite of the table and its indexes'} under ACCESS EXCLUSIVE last${inPlace ? '' : ''} milliseconds, so the column swap is not needed.`,
       'Fails (and changes nothing) if a value cannot be converted, or if a view or rule uses the column.',
+      ...(alsoLocks?.length ? [MULTI_TABLE_CAVEAT] : []),
     ],
     changes: [{ op: 'set_column_type', table: ctx.ref, column: col.name, type: newType }],
   };

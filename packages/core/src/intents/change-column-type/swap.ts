@@ -17,7 +17,7 @@ import { notNullSteps } from '../set-not-null/postgres.js';
 import { rowTrigger, type RowTrigger } from '../sync-trigger/postgres.js';
 import { requireFreeRelationName, requireNoColumn, type RecipeContext } from '../context.js';
 import { rowExpression, readsColumn, type RowExpression } from './column-expression.js';
-import { columnType, foreignKeyNeighbours, uniqueRefs, type ForeignKeyNeighbour } from './postgres.js';
+import { columnType, foreignKeyNeighbours, lockOrder, MULTI_TABLE_CAVEAT, multiTableTimeouts, uniqueRefs, type ForeignKeyNeighbour } from './postgres.js';
 import { typeShape } from './binary-coercible.js';
 
 /**
@@ -114,7 +114,9 @@ export function columnSwapRecipe(ctx: RecipeContext, col: ColumnSchema, newType:
   }
 
   // 5. indexes onto the new column
-  for (const ix of indexes) steps.push(...indexCopySteps(ctx, ix));
+  // a unique copy can only meet duplicates when the conversion can map two old values to one
+  const injective = using.plainColumn && integerWidening(col.type, newType);
+  for (const ix of indexes) steps.push(...indexCopySteps(ctx, ix, !injective));
 
   // 6. the swap
   const swap = swapStatements(ctx, { col, newType, tmp, old, placeholder, forward, backward, indexes, referencing });
@@ -127,14 +129,15 @@ export function columnSwapRecipe(ctx: RecipeContext, col: ColumnSchema, newType:
     sql: swap.forward,
     transactional: true,
     lock: lockClaim('ACCESS EXCLUSIVE', lockedRefs.map(displayName), 'brief'),
-    timeouts,
+    timeouts: multiTableTimeouts(ctx, lockedRefs.length),
     checkpoint: columnType(ctx.ref, c, newType),
     rollback: swap.rollback,
     caveats: [
       `One transaction: LOCK TABLE takes ACCESS EXCLUSIVE on ${lockedRefs.map(displayName).join(' and ')} first (bounded by lock_timeout and retried), then only catalog changes follow — renames, ${indexes.some((i) => i.constraint) ? 'the constraint moved onto its prebuilt index, ' : ''}the default${swap.sequence ? ' and sequence' : ''}, the trigger's direction${referencing.length ? ', the foreign keys re-added NOT VALID' : ''}: nothing is scanned or rewritten, so reads and writes wait milliseconds.`,
       `The application keeps using the name ${c}; from now on it reads and writes ${newType} values. SELECT * returns ${c} as the last column (it is physically new): code that reads columns by position must not rely on the order. A prepared statement the server or driver cached fails once with "cached plan must not change result type" and is prepared again.`,
-      `Until the last step drops ${old}, a trigger writes every new ${c} back into ${old} as ${col.type} (${down.sql}), so this swap can be undone: a value ${col.type} cannot hold then fails its write — as it did before the change. Run the last step soon when values approach the old type's limit.`,
+      `Until the last step drops ${old}, a trigger writes every new ${c} back into ${old} as ${col.type}${intent.down !== undefined ? ` (${down.sql})` : ''}, so this swap can be undone: a value ${col.type} cannot hold then fails its write — as it did before the change. Run the last step soon when values approach the old type's limit.`,
       `Views, rules and generated columns that use ${c} keep using the old column, now ${old} (PostgreSQL tracks them by column number): recreate them on ${c} before the last step, which fails while they depend on ${old}.`,
+      ...(lockedRefs.length > 1 ? [MULTI_TABLE_CAVEAT] : []),
       ...(swap.sequence ? [`The sequence ${swap.sequence} is now owned by the new ${c}${swap.widenedSequence ? ' and counts as bigint' : ''}; rolling back leaves it ${swap.widenedSequence ? 'bigint (harmless for an integer column until it overflows, as before)' : 'as it is'}.`] : []),
     ],
     changes: swap.changes,
@@ -348,11 +351,18 @@ function indexSql(ctx: RecipeContext, ix: IndexSchema, from: string, to: string,
   return `CREATE ${ix.unique ? 'UNIQUE ' : ''}INDEX CONCURRENTLY ${quoteIdent(name)} ON ${qualify(ctx.ref)}${using} (${keys})${where}`;
 }
 
-function indexCopySteps(ctx: RecipeContext, ix: IndexCopy): StepDraft[] {
+/** smallint → integer/bigint, integer → bigint: every old value is a distinct new value. */
+function integerWidening(from: string, to: string): boolean {
+  const rank: Record<string, number> = { int2: 1, int4: 2, int8: 3 };
+  const [a, b] = [rank[typeShape(from).base], rank[typeShape(to).base]];
+  return a !== undefined && b !== undefined && b > a;
+}
+
+function indexCopySteps(ctx: RecipeContext, ix: IndexCopy, checkDuplicates: boolean): StepDraft[] {
   const steps: StepDraft[] = [];
   const qi = `${quoteIdent(ctx.ref.schema)}.${quoteIdent(ix.copyName)}`;
   const keys = ix.copy.columns;
-  if (ix.copy.unique) {
+  if (ix.copy.unique && checkDuplicates) {
     const keySql = keys.map((k) => (ctx.table.columns.some((c) => c.name === k) || !ix.original.columns.includes(k) ? quoteIdent(k) : `(${k})`));
     const keyList = keySql.join(', ');
     const nonNull = keySql.map((k) => `${k} IS NOT NULL`).join(' AND ');
@@ -410,8 +420,7 @@ function swapStatements(ctx: RecipeContext, p: SwapParts): { forward: string[]; 
   const q = quoteIdent;
   const c = p.col.name;
   const idx = (name: string) => `${q(ctx.ref.schema)}.${q(name)}`;
-  const lockedRefs = uniqueRefs([ctx.ref, ...p.referencing.map((n) => n.ref)]);
-  const lock = `LOCK TABLE ${lockedRefs.map(qualify).join(', ')} IN ACCESS EXCLUSIVE MODE`;
+  const lock = `LOCK TABLE ${lockOrder(ctx, c, p.referencing).map(qualify).join(', ')} IN ACCESS EXCLUSIVE MODE`;
   const plain = p.indexes.filter((i) => !i.constraint);
   const owned = p.indexes.filter((i) => i.constraint);
   const fkSql = (n: ForeignKeyNeighbour) => ({
