@@ -1,16 +1,4 @@
-import {
-  changeName,
-  migrationUnits,
-  moduleExtension,
-  planModuleFile,
-  planModuleSpecifier,
-  stepHeader,
-  utcStamp,
-  type EmitOptions,
-  type EmittedFile,
-  type MigrationAdapter,
-  type Plan,
-} from '@liveshift/core';
+import { stepModuleFiles, utcStamp, type EmitOptions, type EmittedFile, type MigrationAdapter, type Plan } from '@liveshift/core';
 
 /** The package emitted files import their runtime from. */
 export const KNEX_PACKAGE = '@liveshift/knex';
@@ -27,17 +15,12 @@ const NO_WRAPPING_TRANSACTION =
 export const knexAdapter: MigrationAdapter = {
   framework: 'knex',
   emit(plan: Plan, options: EmitOptions): EmittedFile[] {
-    const ext = moduleExtension(options);
-    const planFile = planModuleFile(plan, `${utcStamp(options.now)}_${changeName(plan, options.name)}`, { ...options, typesFrom: KNEX_PACKAGE });
-    const specifier = planModuleSpecifier(planFile, options);
-    const steps = migrationUnits(plan, options).map(
-      (unit): EmittedFile => ({
-        path: `${utcStamp(unit.stamp)}_${unit.name}${ext}`,
-        step: unit.step.n,
-        contents: `${stepHeader(plan, unit.step, 'knex')}\n${stepModule(unit.step.n, specifier, options)}`,
-      }),
-    );
-    return [...steps, planFile];
+    return stepModuleFiles(plan, options, {
+      name: 'knex',
+      package: KNEX_PACKAGE,
+      fileName: (stamp, name) => `${utcStamp(stamp)}_${name}`,
+      module: (step, planSpecifier) => stepModule(step, planSpecifier, options),
+    });
   },
 };
 

@@ -1,15 +1,4 @@
-import {
-  changeName,
-  migrationUnits,
-  moduleExtension,
-  planModuleFile,
-  planModuleSpecifier,
-  stepHeader,
-  type EmitOptions,
-  type EmittedFile,
-  type MigrationAdapter,
-  type Plan,
-} from '@liveshift/core';
+import { stepModuleFiles, type EmitOptions, type EmittedFile, type MigrationAdapter, type Plan } from '@liveshift/core';
 
 /** The package emitted files import their runtime from. */
 export const UMZUG_PACKAGE = '@liveshift/umzug';
@@ -33,17 +22,12 @@ const runsItsOwnTransactions = (options: EmitOptions) =>
 export const umzugAdapter: MigrationAdapter = {
   framework: 'umzug',
   emit(plan: Plan, options: EmitOptions): EmittedFile[] {
-    const ext = moduleExtension(options);
-    const planFile = planModuleFile(plan, `${umzugStamp(options.now)}.${changeName(plan, options.name)}`, { ...options, typesFrom: UMZUG_PACKAGE });
-    const specifier = planModuleSpecifier(planFile, options);
-    const steps = migrationUnits(plan, options).map(
-      (unit): EmittedFile => ({
-        path: `${umzugStamp(unit.stamp)}.${unit.name}${ext}`,
-        step: unit.step.n,
-        contents: `${stepHeader(plan, unit.step, 'umzug')}\n${stepModule(unit.step.n, specifier, options)}`,
-      }),
-    );
-    return [...steps, planFile];
+    return stepModuleFiles(plan, options, {
+      name: 'umzug',
+      package: UMZUG_PACKAGE,
+      fileName: (stamp, name) => `${umzugStamp(stamp)}.${name}`,
+      module: (step, planSpecifier) => stepModule(step, planSpecifier, options),
+    });
   },
 };
 
