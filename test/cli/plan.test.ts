@@ -153,10 +153,11 @@ describe('liveshift plan: bad input exits 2 and says what is wrong', () => {
   });
 
   it('an intent file with an unknown kind lists the supported kinds', async () => {
-    const f = file('kind.json', JSON.stringify({ kind: 'rename_table', table: 'users', to: 'people' }));
+    const f = file('kind.json', JSON.stringify({ kind: 'vacuum_table', table: 'users' }));
     const r = await liveshift(['plan', '--file', f, '--snapshot', USERS_SNAPSHOT]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('the intent: kind: must be one of "add_column", "rename_column", "create_index", "set_not_null"');
+    expect(r.stderr).toContain('"rename_table"');
   });
 
   it('an intent file that is not YAML, or holds no intent', async () => {
