@@ -63,7 +63,7 @@ describe('change column type on PostgreSQL: in place', () => {
     expect(step!.lock).toEqual({ mode: 'ACCESS EXCLUSIVE', tables: ['public.accounts'], blocksReads: true, blocksWrites: true, duration: 'brief' });
     expect(step!.checkpoint).toMatchObject({ expected: 'character varying(200)' });
     expect(step!.rollback).toMatchObject({ kind: 'sql', sql: ['ALTER TABLE "public"."accounts" ALTER COLUMN "name" TYPE character varying(50)'], note: 'rewrites the table under ACCESS EXCLUSIVE' });
-    expect(step!.caveats[0]).toMatch(/no table rewrite, indexes kept/);
+    expect(step!.caveats[0]).toMatch(/no table rewrite and no scan, indexes kept \(storage reused\)/);
     expect(step!.changes).toEqual([{ op: 'set_column_type', table: { schema: 'public', name: 'accounts' }, column: 'name', type: 'character varying(200)' }]);
   });
 
@@ -306,8 +306,14 @@ describe('change column type on PostgreSQL: refusals', () => {
     refused('ALTER TABLE accounts ALTER COLUMN code TYPE varchar(5)', accounts({ columns: [...accounts().columns, { name: 'code2', type: 'text', nullable: true, default: `(code || code)`, generated: 'stored' }] }), /generated column code2 is computed from code/));
   it('partition_refused_pointing_to_parent', () =>
     refused('ALTER TABLE accounts ALTER COLUMN code TYPE varchar(5)', accounts({ partitionOf: { table: 'public.all_accounts', bound: 'DEFAULT' } }), /partition of public.all_accounts.*change the type on public.all_accounts/));
+  it('partitioned_indexed_column_refused: each partition\'s index on the column would be rebuilt under ACCESS EXCLUSIVE even for a binary-coercible change', () =>
+    refused(
+      'ALTER TABLE accounts ALTER COLUMN name TYPE text',
+      accounts({ partitioning: { strategy: 'range', key: '(created)' } }),
+      /is partitioned, and this change would rewrite its partitions \(or rebuild each partition's index on name.*drop the indexes on name first/s,
+    ));
   it('partitioned_swap_refused', () =>
-    refused('ALTER TABLE accounts ALTER COLUMN code TYPE integer USING code::integer', accounts({ partitioning: { strategy: 'range', key: '(created)' } }), /is partitioned; the column swap needs a row trigger/));
+    refused('ALTER TABLE accounts ALTER COLUMN code TYPE integer USING code::integer', accounts({ partitioning: { strategy: 'range', key: '(created)' } }), /is partitioned, and this change would rewrite its partitions.*CREATE INDEX CONCURRENTLY on the partitioned table/s));
   it('volatile_using_refused', () => refused('ALTER TABLE accounts ALTER COLUMN code TYPE integer USING (random() * 10)::integer', accounts(), /calls random\(\), which is volatile/));
   it('using_unknown_column_refused', () => refused('ALTER TABLE accounts ALTER COLUMN code TYPE integer USING other::integer', accounts(), /uses column "other"/));
   it('collate_refused', () => refused('ALTER TABLE accounts ALTER COLUMN code TYPE text COLLATE "C"', accounts(), /ALTER COLUMN … TYPE … COLLATE is not supported yet/));

@@ -84,7 +84,8 @@ function indexesRebuiltInPlace(ctx: RecipeContext, column: string, rule: InPlace
       const plainKey = ix.columns.includes(column);
       const inExpression = ix.columns.some((k) => !isColumn(ctx, k) && readsColumn(k, column));
       const inPredicate = readsColumn(ix.predicate, column);
-      return inExpression || inPredicate || (plainKey && rule.rebuildsIndexes);
+      // a partition's index on the column is rebuilt even where a plain table's is kept (measured on 11, 12, 18)
+      return inExpression || inPredicate || (plainKey && (rule.rebuildsIndexes || ctx.table.partitioning !== undefined));
     })
     .map((ix) => ix.name);
 }
@@ -185,7 +186,7 @@ function inPlaceSteps(ctx: RecipeContext, col: ColumnSchema, newType: string, ru
     ? [`Foreign keys on ${col.name} make PostgreSQL take ACCESS EXCLUSIVE on ${alsoLocks.map((a) => a.table).join(', ')} too, for the same moment (measured on 11, 12, 18).`]
     : [];
   const common = [
-    `${rule.label}: PostgreSQL changes the catalog only — no table rewrite, ${rule.rebuildsIndexes ? 'no index on the column' : 'indexes kept (storage reused)'}, no scan (${rule.source}).`,
+    `${rule.label}: PostgreSQL changes the catalog only — no table rewrite and no scan${rule.rebuildsIndexes ? ' (no index is on the column; one would be rebuilt)' : ', indexes kept (storage reused)'}. Source: ${rule.source}.`,
     'Rollback changes the type back, which rewrites the table under ACCESS EXCLUSIVE and fails if a value written since does not fit the old type: on a large table, plan it as its own change instead.',
     'Fails if a view or rule uses the column (PostgreSQL refuses to change its type); drop and recreate the view around it.',
     ...(rule.utc ? ['The session TimeZone is set to UTC for this transaction only, so the stored values are read as UTC — what USING … AT TIME ZONE \'UTC\' says.'] : []),
@@ -207,7 +208,7 @@ function inPlaceSteps(ctx: RecipeContext, col: ColumnSchema, newType: string, ru
         checkpoint: columnType(ctx.ref, col.name, newType),
         rollback: { kind: 'sql', sql: [...zone, ...lockUpFront(ctx, col.name), back[back.length - 1]!], transactional: true, note: 'rewrites the table under ACCESS EXCLUSIVE' },
         caveats: common,
-        changes: [{ op: 'set_column_type', table: ctx.ref, column: col.name, type: newType }],
+        changes: onTableAndPartitions(ctx, (ref) => ({ op: 'set_column_type', table: ref, column: col.name, type: newType })),
       },
     ];
   }
@@ -220,14 +221,14 @@ function inPlaceSteps(ctx: RecipeContext, col: ColumnSchema, newType: string, ru
   const addBack = (k: ConstraintSchema) => `ALTER TABLE ${t} ADD CONSTRAINT ${quoteIdent(k.name)} ${k.definition}`;
   const notValid = (k: ConstraintSchema): ConstraintSchema => ({ ...k, validated: false, definition: `${withoutNotValid(k.definition)} NOT VALID` });
   const changes: SchemaChange[] = [
-    ...checks.map((k): SchemaChange => ({ op: 'drop_constraint', table: ctx.ref, constraint: k.name })),
-    { op: 'set_column_type', table: ctx.ref, column: col.name, type: newType },
-    ...checks.map((k): SchemaChange => ({ op: 'add_constraint', table: ctx.ref, constraint: notValid(k) })),
+    ...checks.flatMap((k) => onTableAndPartitions(ctx, (ref) => ({ op: 'drop_constraint', table: ref, constraint: k.name }), k.name)),
+    ...onTableAndPartitions(ctx, (ref) => ({ op: 'set_column_type', table: ref, column: col.name, type: newType })),
+    ...checks.flatMap((k) => onTableAndPartitions(ctx, (ref) => ({ op: 'add_constraint', table: ref, constraint: notValid(k) }), k.name)),
   ];
   const steps: StepDraft[] = [
     {
       release: 0,
-      title: `Change ${col.name} to ${newType} in place, its CHECK constraints re-added NOT VALID (no rewrite, no scan)`,
+      title: `Change ${col.name} to ${newType} in place, ${checks.length > 1 ? 'its CHECK constraints' : `CHECK ${checks[0]!.name}`} re-added NOT VALID (no rewrite, no scan)`,
       kind: 'ddl',
       instruction: '',
       sql: [...zone, lock, ...checks.map(drop), alterTypeSql(ctx, col.name, newType), ...checks.map(addNotValid)],
@@ -266,7 +267,7 @@ function inPlaceSteps(ctx: RecipeContext, col: ColumnSchema, newType: string, ru
         `Fails without changing anything if a row violates ${k.name} under the new type; the constraint stays NOT VALID and keeps checking new writes.`,
       ],
       estimate: { rows: ctx.rows, seconds: scanSeconds(ctx.table.sizeBytes), basis: `one scan of ${formatBytes(ctx.table.sizeBytes)}; machine-dependent` },
-      changes: [{ op: 'validate_constraint', table: ctx.ref, constraint: k.name }],
+      changes: onTableAndPartitions(ctx, (ref) => ({ op: 'validate_constraint', table: ref, constraint: k.name }), k.name),
     });
   }
   return steps;
@@ -291,8 +292,14 @@ function smallTableStep(ctx: RecipeContext, col: ColumnSchema, newType: string, 
       'Fails (and changes nothing) if a value cannot be converted, or if a view or rule uses the column.',
       ...(alsoLocks?.length ? [MULTI_TABLE_CAVEAT] : []),
     ],
-    changes: [{ op: 'set_column_type', table: ctx.ref, column: col.name, type: newType }],
+    changes: onTableAndPartitions(ctx, (ref) => ({ op: 'set_column_type', table: ref, column: col.name, type: newType })),
   };
+}
+
+/** A change made on a partitioned table reaches every partition (for a constraint: those that carry it). */
+function onTableAndPartitions(ctx: RecipeContext, change: (ref: TableRef) => SchemaChange, constraint?: string): SchemaChange[] {
+  const partitions = partitionsOf(ctx, ctx.tableName).filter((r) => constraint === undefined || findTable(ctx.snapshot, r)!.constraints.some((k) => k.name === constraint));
+  return [ctx.ref, ...partitions].map(change);
 }
 
 export function columnType(ref: TableRef, column: string, type: string): { description: string; sql: string; expected: string } {

@@ -51,7 +51,8 @@ export function columnSwapRecipe(ctx: RecipeContext, col: ColumnSchema, newType:
   const q = quoteIdent;
   const using = rowExpression(ctx.table, intent.using, c, newType, 'the USING expression', ctx.statement);
   const down = rowExpression(ctx.table, intent.down, c, col.type, 'the down expression', ctx.statement);
-  const placeholder = col.nullable ? undefined : placeholderFor(newType);
+  // a constant default on ADD COLUMN is catalog-only from 11 (all supported versions): NOT NULL without a scan
+  const placeholder = col.nullable || !hasCapability(ctx.engine, 'fastConstantDefault') ? undefined : placeholderFor(newType);
   const timeouts = ddlTimeouts(ctx.options.lockTimeoutMs, ctx.options.retries);
   const converted = `CAST(${using.sql} AS ${newType})`;
   const differs = distinct(q(tmp), converted, newType);
@@ -134,7 +135,7 @@ export function columnSwapRecipe(ctx: RecipeContext, col: ColumnSchema, newType:
     rollback: swap.rollback,
     caveats: [
       `One transaction: LOCK TABLE takes ACCESS EXCLUSIVE on ${lockedRefs.map(displayName).join(' and ')} first (bounded by lock_timeout and retried), then only catalog changes follow — renames, ${indexes.some((i) => i.constraint) ? 'the constraint moved onto its prebuilt index, ' : ''}the default${swap.sequence ? ' and sequence' : ''}, the trigger's direction${referencing.length ? ', the foreign keys re-added NOT VALID' : ''}: nothing is scanned or rewritten, so reads and writes wait milliseconds.`,
-      `The application keeps using the name ${c}; from now on it reads and writes ${newType} values. SELECT * returns ${c} as the last column (it is physically new): code that reads columns by position must not rely on the order. A prepared statement the server or driver cached fails once with "cached plan must not change result type" and is prepared again.`,
+      `The application keeps using the name ${c}; from now on it reads and writes ${newType} values. SELECT * returns ${c} as the last column (it is physically new): code that reads columns by position must not rely on the order. A statement prepared on the server before the swap (named prepared statements, a driver's statement cache) that returns ${c} fails with "cached plan must not change result type" until it is prepared again: check that your driver re-prepares on that error, or reconnect the pool after this step.`,
       `Until the last step drops ${old}, a trigger writes every new ${c} back into ${old} as ${col.type}${intent.down !== undefined ? ` (${down.sql})` : ''}, so this swap can be undone: a value ${col.type} cannot hold then fails its write — as it did before the change. Run the last step soon when values approach the old type's limit.`,
       `Views, rules and generated columns that use ${c} keep using the old column, now ${old} (PostgreSQL tracks them by column number): recreate them on ${c} before the last step, which fails while they depend on ${old}.`,
       ...(lockedRefs.length > 1 ? [MULTI_TABLE_CAVEAT] : []),
@@ -195,7 +196,9 @@ function refuseWhatTheSwapCannotCarry(ctx: RecipeContext, col: ColumnSchema, new
   const t = qualify(ctx.ref);
   if (ctx.table.partitioning) {
     throw new PlanningError(
-      `${ctx.tableName} is partitioned; the column swap needs a row trigger and CREATE INDEX CONCURRENTLY on the table, which a partitioned table does not take (through PostgreSQL 18). Change the type one partition at a time is not possible either (partitions share their parent's types): use a maintenance window, or a new partitioned table filled in the background`,
+      `${ctx.tableName} is partitioned, and this change would rewrite its partitions (or rebuild each partition's index on ${c}: measured on 11, 12, 18, partitions do not keep them the way a plain table does) under ACCESS EXCLUSIVE. ` +
+        `The column swap needs CREATE INDEX CONCURRENTLY on the partitioned table, which PostgreSQL does not take (through 18), and a partition cannot change a column type on its own. ` +
+        `For an in-place change, drop the indexes on ${c} first (DROP INDEX on the partitioned table) and create them again after; otherwise use a maintenance window, or a new partitioned table filled in the background`,
       ctx.statement,
     );
   }

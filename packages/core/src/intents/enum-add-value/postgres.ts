@@ -53,14 +53,14 @@ function addValueStep(snapshot: SchemaSnapshot, ref: TableRef, known: EnumSchema
     },
     rollback: {
       kind: 'irreversible',
-      reason: `PostgreSQL cannot remove a value from an enum type (there is no ALTER TYPE … DROP VALUE); taking it out means a new type and converting every column that uses ${displayName(ref)} (plan remove_enum_value for the steps)`,
+      reason: `PostgreSQL cannot remove a value from an enum type (there is no ALTER TYPE … DROP VALUE); taking it out means a new type and converting every column that uses ${displayName(ref)} (planning the remove_enum_value intent lists the steps)`,
       dataLost: `nothing: the value stays in the type, unused until something writes it`,
     },
     caveats: [
       `Locks the type only (an ExclusiveLock on its pg_type entry, measured on 11–18): no table is locked, reads and writes of ${users.length ? users.join(', ') : 'the columns of this type'} continue.`,
       inTransaction
         ? `PostgreSQL ${snapshot.engine.version} runs it inside a transaction, but the new value cannot be used until that transaction commits ("unsafe use of new value"): this step commits on its own, and nothing may write ${quoteLiteral(value)} before it has.`
-        : `PostgreSQL ${snapshot.engine.version} refuses ALTER TYPE … ADD VALUE inside a transaction block (${PG_CAPABILITIES.enumAddValueInTransaction.why} arrived in 12): this step runs outside one, so a migration framework must not wrap it in its transaction.`,
+        : `PostgreSQL ${snapshot.engine.version} refuses ALTER TYPE … ADD VALUE inside a transaction block (allowed from ${Math.floor(PG_CAPABILITIES.enumAddValueInTransaction.since / 10000)}): this step runs outside one, so a migration framework must not wrap it in its transaction.`,
       `Deploy application code that writes ${quoteLiteral(value)} only after this step; code that reads the column must expect it from then on.`,
       ...(place ? ['A value placed BEFORE or AFTER another one can make comparisons of this type slightly slower (PostgreSQL docs, ALTER TYPE notes).'] : []),
     ],
