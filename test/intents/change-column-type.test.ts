@@ -118,6 +118,38 @@ for (const major of pgMajorsAmong([11, 12, 18])) {
       expect((await client.query('SELECT count(*)::int AS n FROM orders WHERE account_id = 2')).rows[0].n).toBe(0);
     });
 
+    it('int → bigint on both ends of a foreign key in one plan: the key column swapped, then the referencing column, its foreign key copied NOT VALID, validated and renamed; traffic inserts orders and deletes accounts (cascading) throughout', async () => {
+      const db = await pg.database();
+      const client = await db.client();
+      await seedAccounts(client);
+      const ordersBefore = await client.query(`SELECT sum(account_id)::text AS s, count(*)::int AS n FROM orders WHERE id <= $1`, [ORDERS]);
+      const { plan, reports } = await planAndRunUnderTraffic(
+        db,
+        { sql: 'ALTER TABLE accounts ALTER COLUMN id TYPE bigint; ALTER TABLE orders ALTER COLUMN account_id TYPE bigint' },
+        { application: () => accountsApplication, blockingSql: `UPDATE accounts SET code = code WHERE id = 1; UPDATE orders SET amount = amount WHERE id = 1` },
+      );
+      expect(plan.steps.filter((s) => s.title.startsWith('Swap')).map((s) => s.lock.tables)).toEqual([['public.accounts', 'public.orders'], ['public.orders']]);
+      const copy = plan.steps.findIndex((s) => s.title.startsWith('Copy foreign key orders_account_id_fkey'));
+      expect(reports[copy]!.observedLocks).toEqual({ 'public.orders': 'SHARE ROW EXCLUSIVE', 'public.accounts': 'SHARE ROW EXCLUSIVE' });
+      expect(reports[copy + 1]!.observedLocks).toEqual({ 'public.orders': 'SHARE UPDATE EXCLUSIVE', 'public.accounts': 'ROW SHARE' });
+      expect(reports.at(-1)!.observedLocks).toEqual({ 'public.orders': 'ACCESS EXCLUSIVE', 'public.accounts': 'ACCESS EXCLUSIVE' });
+      expect(reports.every((r) => !r.rewrote)).toBe(true);
+      const orders = await accountsTable(client, 'orders');
+      expect(orders.columns.map((c) => [c.name, c.type])).toEqual([['id', 'bigint'], ['amount', 'integer'], ['account_id', 'bigint']]);
+      expect(orders.constraints.map((k) => [k.name, k.columns, k.validated])).toEqual([['orders_account_id_fkey', ['account_id'], true], ['orders_pkey', ['id'], true]]);
+      expect(orders.indexes.map((i) => [i.name, i.columns])).toEqual([['orders_account_id_idx', ['account_id']], ['orders_pkey', ['id']]]);
+      expect((await accountsTable(client)).columns.find((c) => c.name === 'id')!.type).toBe('bigint');
+      // every seeded order that survived the cascading deletes kept its account
+      const ordersAfter = await client.query(`SELECT count(*)::int AS n FROM orders o WHERE id <= $1 AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = o.account_id)`, [ORDERS]);
+      expect(ordersAfter.rows[0].n).toBe(0);
+      expect(ordersBefore.rows[0].n).toBe(ORDERS);
+      await client.query(`SELECT setval('accounts_id_seq', 5000000000)`);
+      const big = await client.query(`INSERT INTO accounts (name) VALUES ('big') RETURNING id`);
+      await client.query(`INSERT INTO orders (account_id) VALUES ($1)`, [big.rows[0].id]);
+      await client.query(`DELETE FROM accounts WHERE id = $1`, [big.rows[0].id]);
+      expect((await client.query(`SELECT count(*)::int AS n FROM orders WHERE account_id = $1`, [big.rows[0].id])).rows[0].n).toBe(0);
+    });
+
     it('varchar(50) → varchar(20) (shrinking rewrites): NOT NULL column with a default and a text_pattern_ops index, swapped; the index keeps its operator class', async () => {
       const db = await pg.database();
       const client = await db.client();

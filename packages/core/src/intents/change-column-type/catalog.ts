@@ -32,7 +32,7 @@ export const changeColumnTypeCatalog: IntentCatalogEntry = {
   title: 'Change a column type',
   summary:
     'A change PostgreSQL makes without rewriting the table (varchar(n) → varchar(m > n) or text, numeric precision up, …) is one brief ACCESS EXCLUSIVE step; a CHECK on the column is re-added NOT VALID in the same transaction and validated afterwards, so nothing is scanned under the lock. ' +
-    'Any other change would rewrite the table under ACCESS EXCLUSIVE, so the column is swapped instead: a new column kept up to date by a trigger, a batched backfill with the USING expression, a parity check, indexes copied CONCURRENTLY, then one short transaction that renames the columns and moves the primary key (USING INDEX), default, sequence and referencing foreign keys (NOT VALID, validated next); the old column is dropped last, the point of no return.',
+    'Any other change would rewrite the table under ACCESS EXCLUSIVE, so the column is swapped instead: a new column kept up to date by a trigger, a batched backfill with the USING expression, a parity check, indexes copied CONCURRENTLY, then one short transaction that renames the columns and moves the primary key (USING INDEX), default, sequence and referencing foreign keys (NOT VALID, validated next); the column\'s own CHECK constraints and foreign keys are copied NOT VALID and validated before it. The old column is dropped last, the point of no return.',
   versions: [
     'PostgreSQL 12+: timestamp ↔ timestamptz is made without a rewrite when the values are read as UTC (USING col AT TIME ZONE \'UTC\') and no index is on the column; 11 rewrites, so the column is swapped.',
     'PostgreSQL 11: a NOT NULL column of a type with no placeholder constant keeps a validated CHECK instead of NOT NULL, and a primary key of such a type is refused (ADD PRIMARY KEY USING INDEX would scan).',
@@ -44,6 +44,14 @@ export const changeColumnTypeCatalog: IntentCatalogEntry = {
       change: { sql: 'ALTER TABLE accounts ALTER COLUMN id TYPE bigint' },
       options: ONLINE,
       blockingSql: 'UPDATE accounts SET code = code WHERE id = 1',
+      traffic: ACCOUNTS_TRAFFIC,
+    },
+    {
+      title: 'int → bigint on the referencing column of a foreign key',
+      setup: accountsSetup(),
+      change: { sql: 'ALTER TABLE orders ALTER COLUMN account_id TYPE bigint' },
+      options: ONLINE,
+      blockingSql: 'UPDATE orders SET amount = amount WHERE id = 1',
       traffic: ACCOUNTS_TRAFFIC,
     },
     {

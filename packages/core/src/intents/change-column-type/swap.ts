@@ -1,4 +1,4 @@
-import type { ColumnSchema, ConstraintSchema, IndexSchema } from '../../schema/snapshot.js';
+import type { ColumnSchema, ConstraintSchema, IndexSchema, TableRef } from '../../schema/snapshot.js';
 import type { RecipeResult, StepDraft } from '../../plan/draft.js';
 import type { Rollback, SchemaChange } from '../../plan/types.js';
 import type { ChangeColumnTypeIntent } from '../types.js';
@@ -61,6 +61,9 @@ export function columnSwapRecipe(ctx: RecipeContext, col: ColumnSchema, newType:
   const backward = rowTrigger(ctx.ref, derivedName(['liveshift', ctx.ref.name, c], 'to_old'), [`new.${q(old)} := ${down.overNew};`]);
   const indexes = ctx.table.indexes.filter((ix) => ix.columns.includes(c)).map((ix) => indexCopy(ctx, ix, c, tmp, old));
   const referencing = neighbours.filter((n) => !n.referencing);
+  const constraints = ctx.table.constraints.filter((k) => (k.type === 'check' || k.type === 'foreign_key') && k.columns.includes(c)).map((k) => constraintCopy(ctx, k, c, tmp, old));
+  // tables whose foreign key from this column goes when the old column is dropped (DROP COLUMN takes ACCESS EXCLUSIVE on them)
+  const parents = uniqueRefs(neighbours.filter((n) => n.referencing).map((n) => n.ref)).filter((r) => displayName(r) !== ctx.tableName);
   const steps: StepDraft[] = [];
   const release = 0;
 
@@ -119,8 +122,11 @@ export function columnSwapRecipe(ctx: RecipeContext, col: ColumnSchema, newType:
   const injective = using.plainColumn && integerWidening(col.type, newType);
   for (const ix of indexes) steps.push(...indexCopySteps(ctx, ix, !injective));
 
+  // 5b. CHECK constraints and foreign keys of the column, onto the new column (NOT VALID, then VALIDATE)
+  for (const k of constraints) steps.push(...constraintCopySteps(ctx, k));
+
   // 6. the swap
-  const swap = swapStatements(ctx, { col, newType, tmp, old, placeholder, forward, backward, indexes, referencing });
+  const swap = swapStatements(ctx, { col, newType, constraints, tmp, old, placeholder, forward, backward, indexes, referencing });
   const lockedRefs = uniqueRefs([ctx.ref, ...referencing.map((n) => n.ref)]);
   steps.push({
     release,
@@ -167,10 +173,10 @@ export function columnSwapRecipe(ctx: RecipeContext, col: ColumnSchema, newType:
     title: `Drop the old column ${old} and the sync triggers`,
     kind: 'ddl',
     instruction: '',
-    sql: [`LOCK TABLE ${t} IN ACCESS EXCLUSIVE MODE`, backward.dropTrigger, backward.dropFunction, forward.dropFunction, `ALTER TABLE ${t} DROP COLUMN ${q(old)}`],
+    sql: [`LOCK TABLE ${[ctx.ref, ...parents].map(qualify).join(', ')} IN ACCESS EXCLUSIVE MODE`, backward.dropTrigger, backward.dropFunction, forward.dropFunction, `ALTER TABLE ${t} DROP COLUMN ${q(old)}`],
     transactional: true,
-    lock: lockClaim('ACCESS EXCLUSIVE', [ctx.tableName], 'brief'),
-    timeouts,
+    lock: lockClaim('ACCESS EXCLUSIVE', [ctx.tableName, ...parents.map(displayName)], 'brief'),
+    timeouts: multiTableTimeouts(ctx, 1 + parents.length),
     checkpoint: columnExists(ctx.ref, old, false),
     rollback: {
       kind: 'irreversible',
@@ -180,6 +186,7 @@ export function columnSwapRecipe(ctx: RecipeContext, col: ColumnSchema, newType:
     caveats: [
       'Catalog-only (the space is reclaimed by later rewrites or VACUUM FULL); the trigger goes in the same brief transaction, so no write finds it half-removed.',
       `Fails if a view, rule or generated column still uses ${old}: move it to ${c} first.`,
+      ...(parents.length ? [`The old foreign key${constraints.filter((k) => k.original.type === 'foreign_key').length > 1 ? 's go' : ' goes'} with ${old}, which takes ACCESS EXCLUSIVE on ${parents.map(displayName).join(', ')} too for the moment (locked up front, ${ctx.tableName} first).`, MULTI_TABLE_CAVEAT] : []),
     ],
     changes: [
       { op: 'drop_trigger', table: ctx.ref, trigger: backward.trigger.name },
@@ -187,7 +194,7 @@ export function columnSwapRecipe(ctx: RecipeContext, col: ColumnSchema, newType:
     ],
   });
 
-  return { steps, warnings, alsoLocked: lockedRefs.filter((r) => displayName(r) !== ctx.tableName) };
+  return { steps, warnings, alsoLocked: uniqueRefs([...lockedRefs, ...parents]).filter((r) => displayName(r) !== ctx.tableName) };
 }
 
 /** What the swap does not move yet, refused with the way to do it by hand. */
@@ -208,22 +215,6 @@ function refuseWhatTheSwapCannotCarry(ctx: RecipeContext, col: ColumnSchema, new
       `${c} is an identity column (GENERATED ${col.identity.toUpperCase()} AS IDENTITY); its sequence belongs to the column and cannot move to another one. ` +
         `Turn it into a sequence default first, in one short transaction: CREATE SEQUENCE ${seq}; SELECT setval('${seq.replace(/'/g, "''")}', (SELECT max(${quoteIdent(c)}) FROM ${t})); ` +
         `ALTER TABLE ${t} ALTER COLUMN ${quoteIdent(c)} DROP IDENTITY, ALTER COLUMN ${quoteIdent(c)} SET DEFAULT nextval('${seq.replace(/'/g, "''")}'); ALTER SEQUENCE ${seq} OWNED BY ${t}.${quoteIdent(c)}; then plan this change again`,
-      ctx.statement,
-    );
-  }
-  const own = neighbours.find((n) => n.referencing);
-  if (own) {
-    throw new PlanningError(
-      `${c} is the referencing column of foreign key ${own.constraint.name} (→ ${own.table}); the column swap does not move a foreign key from the column yet. ` +
-        `Drop it (ALTER TABLE ${t} DROP CONSTRAINT ${quoteIdent(own.constraint.name)}), plan this change, then plan the foreign key again (liveshift adds it NOT VALID and validates it separately)`,
-      ctx.statement,
-    );
-  }
-  const check = ctx.table.constraints.find((k) => k.type === 'check' && k.columns.includes(c));
-  if (check) {
-    throw new PlanningError(
-      `${c} is used by CHECK constraint ${check.name}; the column swap does not move CHECK constraints yet. Drop it (ALTER TABLE ${t} DROP CONSTRAINT ${quoteIdent(check.name)}), ` +
-        `plan this change, then add it back with ALTER TABLE … ADD CONSTRAINT … NOT VALID and VALIDATE CONSTRAINT in a separate transaction`,
       ctx.statement,
     );
   }
@@ -409,6 +400,7 @@ function indexCopySteps(ctx: RecipeContext, ix: IndexCopy, checkDuplicates: bool
 interface SwapParts {
   col: ColumnSchema;
   newType: string;
+  constraints: ConstraintCopy[];
   tmp: string;
   old: string;
   placeholder: string | undefined;
@@ -431,6 +423,7 @@ function swapStatements(ctx: RecipeContext, p: SwapParts): { forward: string[]; 
     addNotValid: `ALTER TABLE ${qualify(n.ref)} ADD CONSTRAINT ${q(n.constraint.name)} ${n.constraint.definition.replace(/\s+NOT VALID$/, '')} NOT VALID`,
     validate: `ALTER TABLE ${qualify(n.ref)} VALIDATE CONSTRAINT ${q(n.constraint.name)}`,
   });
+  const renameConstraint = (from: string, to: string) => `ALTER TABLE ${t} RENAME CONSTRAINT ${q(from)} TO ${q(to)}`;
   const constraintSql = (i: IndexCopy, index: string) =>
     `ALTER TABLE ${t} ADD CONSTRAINT ${q(i.constraint!.name)} ${i.constraint!.type === 'primary_key' ? 'PRIMARY KEY' : 'UNIQUE'} USING INDEX ${q(index)}`;
   const sequence = sequenceOf(p.col.default);
@@ -447,6 +440,7 @@ function swapStatements(ctx: RecipeContext, p: SwapParts): { forward: string[]; 
     `ALTER TABLE ${t} RENAME COLUMN ${q(p.tmp)} TO ${q(c)}`,
     ...plain.flatMap((i) => [`ALTER INDEX ${idx(i.original.name)} RENAME TO ${q(i.oldName)}`, `ALTER INDEX ${idx(i.copyName)} RENAME TO ${q(i.original.name)}`]),
     ...owned.map((i) => constraintSql(i, i.copyName)),
+    ...p.constraints.flatMap((k) => [renameConstraint(k.original.name, k.oldName), renameConstraint(k.copyName, k.original.name)]),
     ...p.referencing.map((n) => fkSql(n).addNotValid),
     ...(newDefault !== null
       ? [`ALTER TABLE ${t} ALTER COLUMN ${q(p.old)} DROP DEFAULT, ALTER COLUMN ${q(c)} SET DEFAULT ${newDefault}`]
@@ -468,6 +462,7 @@ function swapStatements(ctx: RecipeContext, p: SwapParts): { forward: string[]; 
     `ALTER TABLE ${t} RENAME COLUMN ${q(c)} TO ${q(p.tmp)}`,
     `ALTER TABLE ${t} RENAME COLUMN ${q(p.old)} TO ${q(c)}`,
     ...owned.map((i) => constraintSql(i, spare(i))),
+    ...p.constraints.flatMap((k) => [renameConstraint(k.original.name, k.copyName), renameConstraint(k.oldName, k.original.name)]),
     ...p.referencing.map((n) => fkSql(n).addNotValid),
     ...(newDefault !== null
       ? [`ALTER TABLE ${t} ALTER COLUMN ${q(c)} SET DEFAULT ${newDefault}, ALTER COLUMN ${q(p.tmp)} ${p.placeholder !== undefined ? `SET DEFAULT ${p.placeholder}` : 'DROP DEFAULT'}`]
@@ -519,6 +514,13 @@ function swapStatements(ctx: RecipeContext, p: SwapParts): { forward: string[]; 
       { op: 'add_index', table: ctx.ref, index: { ...i.original, primary: i.constraint!.type === 'primary_key' } },
       { op: 'add_constraint', table: ctx.ref, constraint: { ...i.constraint! } },
     ]),
+    // after the column renames the old constraint names c__old and the copy names c: swap their names too
+    ...p.constraints.flatMap((k): SchemaChange[] => [
+      { op: 'drop_constraint', table: ctx.ref, constraint: k.original.name },
+      { op: 'add_constraint', table: ctx.ref, constraint: { ...k.original, name: k.oldName, columns: k.original.columns.map((x) => (x === c ? p.old : x)) } },
+      { op: 'drop_constraint', table: ctx.ref, constraint: k.copyName },
+      { op: 'add_constraint', table: ctx.ref, constraint: { ...k.copy, name: k.original.name, columns: [...k.original.columns], validated: k.original.validated } },
+    ]),
     ...p.referencing.map((n): SchemaChange => ({
       op: 'add_constraint',
       table: n.ref,
@@ -535,6 +537,103 @@ function swapStatements(ctx: RecipeContext, p: SwapParts): { forward: string[]; 
     { op: 'add_trigger', table: ctx.ref, trigger: p.backward.trigger },
   ];
   return { forward, rollback, changes, sequence, widenedSequence: widen };
+}
+
+/** A CHECK constraint or foreign key of the column, rebuilt on the new column under <name>__new. */
+interface ConstraintCopy {
+  original: ConstraintSchema;
+  copyName: string;
+  /** The original's name after the swap until the old column (and it) goes: <name>__old. */
+  oldName: string;
+  /** ALTER TABLE … ADD CONSTRAINT <name>__new … NOT VALID */
+  add: string;
+  copy: ConstraintSchema;
+  /** For a foreign key: the referenced table (locked by ADD and DROP). */
+  referenced: TableRef | undefined;
+}
+
+/**
+ * The constraint's pg_get_constraintdef text parsed by the real parser, the column replaced (in the
+ * key list of a foreign key, in the expression of a CHECK), added NOT VALID under a new name.
+ */
+function constraintCopy(ctx: RecipeContext, k: ConstraintSchema, column: string, tmp: string, old: string): ConstraintCopy {
+  const copyName = derivedName([k.name], '_new');
+  const oldName = derivedName([k.name], '_old');
+  for (const name of [copyName, oldName]) {
+    if (ctx.table.constraints.some((x) => x.name === name)) throw new PlanningError(`constraint "${name}" already exists on ${ctx.tableName}`, ctx.statement);
+  }
+  const parsed = parseStatements(`ALTER TABLE ${qualify(ctx.ref)} ADD CONSTRAINT ${quoteIdent(copyName)} ${k.definition.replace(/\s+NOT VALID$/, '')}`);
+  const stmt = structuredClone(parsed[0]!.node);
+  const def = stmt.cmds[0].AlterTableCmd.def.Constraint as Node;
+  if (k.type === 'foreign_key') {
+    def.fk_attrs = (def.fk_attrs as Node[]).map((a) => (a.String.sval === column ? { String: { sval: tmp } } : a));
+  } else {
+    for (const ref of collectNodes(def.raw_expr, 'ColumnRef')) {
+      const fields = ref.fields as Node[];
+      if (fields.length === 1 && fields[0]!.String?.sval === column) fields[0] = { String: { sval: tmp } };
+    }
+  }
+  def.skip_validation = true;
+  def.initially_valid = false;
+  const add = deparseNode({ AlterTableStmt: stmt }).replace(/\s+/g, ' ').trim();
+  const referenced = k.type === 'foreign_key' ? ctx.snapshot.tables.find((x) => displayName(x) === k.references?.table) : undefined;
+  const columns = k.columns.map((x) => (x === column ? tmp : x));
+  return {
+    original: k,
+    copyName,
+    oldName,
+    add,
+    copy: { ...k, name: copyName, columns, definition: `${add.replace(/^.*? ADD CONSTRAINT \S+ /, '')}`, validated: false },
+    referenced: referenced && { schema: referenced.schema, name: referenced.name },
+  };
+}
+
+function constraintCopySteps(ctx: RecipeContext, k: ConstraintCopy): StepDraft[] {
+  const t = qualify(ctx.ref);
+  const fk = k.original.type === 'foreign_key';
+  const other = k.referenced && displayName(k.referenced) !== ctx.tableName ? k.referenced : undefined;
+  const drop = `ALTER TABLE ${t} DROP CONSTRAINT ${quoteIdent(k.copyName)}`;
+  const timeouts = ddlTimeouts(ctx.options.lockTimeoutMs, ctx.options.retries);
+  const what = fk ? `foreign key ${k.original.name}` : `CHECK ${k.original.name}`;
+  const steps: StepDraft[] = [
+    {
+      release: 0,
+      title: `Copy ${what} onto the new column as ${k.copyName} NOT VALID`,
+      kind: 'ddl',
+      instruction: '',
+      sql: [k.add],
+      transactional: true,
+      lock: fk ? lockClaim('SHARE ROW EXCLUSIVE', [ctx.tableName, ...(other ? [displayName(other)] : [])], 'brief') : lockClaim('ACCESS EXCLUSIVE', [ctx.tableName], 'brief'),
+      timeouts,
+      checkpoint: constraintState(ctx.ref, k.copyName, 'not_valid'),
+      rollback: { kind: 'sql', sql: [drop], transactional: true },
+      caveats: [
+        `NOT VALID: existing rows are not read now; every write is checked from now on — the trigger fills the new column, so a write the old ${what} accepts is accepted here too unless the conversion changes the value.`,
+        ...(fk && other ? [`Takes SHARE ROW EXCLUSIVE on ${ctx.tableName} and ${displayName(other)} for the moment it takes: writes to both wait, reads continue.`] : []),
+      ],
+      changes: [{ op: 'add_constraint', table: ctx.ref, constraint: k.copy }],
+    },
+    {
+      release: 0,
+      title: `Validate ${k.copyName} on existing rows`,
+      kind: 'validate',
+      instruction: '',
+      sql: [`ALTER TABLE ${t} VALIDATE CONSTRAINT ${quoteIdent(k.copyName)}`],
+      transactional: true,
+      lock: lockClaim('SHARE UPDATE EXCLUSIVE', [ctx.tableName], 'scan', fk && other ? [{ table: displayName(other), mode: 'ROW SHARE' }] : undefined),
+      timeouts,
+      checkpoint: constraintState(ctx.ref, k.copyName, 'validated'),
+      rollback: { kind: 'sql', sql: [drop, k.add], transactional: true, note: `returns ${k.copyName} to NOT VALID` },
+      caveats: [
+        `Reads the whole table under SHARE UPDATE EXCLUSIVE${fk && other ? ` (and ROW SHARE on ${displayName(other)})` : ''}: reads and writes continue.`,
+        `Fails without changing anything if a converted value breaks it; the swap renames it to ${k.original.name}, and the old one (renamed ${k.oldName}) goes with the old column.`,
+      ],
+      estimate: { rows: ctx.rows, seconds: scanSeconds(ctx.table.sizeBytes), basis: `one scan of ${formatBytes(ctx.table.sizeBytes)}; machine-dependent` },
+      changes: [{ op: 'validate_constraint', table: ctx.ref, constraint: k.copyName }],
+    },
+  ];
+  // a constraint that was NOT VALID stays so: only new writes are checked, as before
+  return k.original.validated ? steps : steps.slice(0, 1);
 }
 
 function validateForeignKeyStep(ctx: RecipeContext, n: ForeignKeyNeighbour): StepDraft {
