@@ -175,3 +175,20 @@ export async function driveWithPrisma(args: {
   }
   return { plan, folders, stops };
 }
+
+/**
+ * `prisma migrate deploy` until it succeeds, following each guard's instruction as an operator
+ * would (deploys switch the workload's release). Returns the folders each stop happened at.
+ */
+export async function deployThroughGuards(project: PrismaProject, workload: Workload, maxStops = 10): Promise<string[]> {
+  const stops: string[] = [];
+  for (;;) {
+    const deploy = await prisma(project, ['migrate', 'deploy']);
+    if (deploy.code === 0) return stops;
+    const stop = /^\s+\d+\. npx prisma migrate resolve --rolled-back (\S+)/m.exec(output(deploy));
+    expect(stop, `prisma migrate deploy failed without a liveshift guard: ${output(deploy)}`).not.toBeNull();
+    stops.push(stop![1]!);
+    expect(stops.length, 'prisma migrate deploy ends').toBeLessThanOrEqual(maxStops);
+    await followInstructions(project, guardInstructions(output(deploy)), workload);
+  }
+}

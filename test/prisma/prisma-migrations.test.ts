@@ -6,7 +6,7 @@ import { renameApplication } from '../support/rename-application.js';
 import { namesById, seedUsers, SEED_ROWS } from '../support/seed.js';
 import { Workload, type WorkloadQuery } from '../support/workload.js';
 import { driveWithPrisma } from './drive-prisma.js';
-import { baseline, liveshiftIn, prismaProject, type PrismaProject } from './prisma-project.js';
+import { baseline, DATASOURCE, liveshiftIn, prismaProject, usersInit } from './prisma-project.js';
 
 /**
  * `liveshift prisma make` output run by Prisma's own CLI (`prisma migrate deploy`, `migrate status`,
@@ -15,20 +15,6 @@ import { baseline, liveshiftIn, prismaProject, type PrismaProject } from './pris
 
 // the full online recipe on a test-sized table, with room for the workload's row locks
 const PLANNING = ['--batch-size', '3000', '--lock-timeout', '5000', '--small-table-bytes', '0'];
-
-/** The users table as seedUsers creates it, as the project's first migration (baselined). */
-export function usersInit(fullNameNotNull: boolean): string {
-  return `CREATE TABLE "users" (
-    "id" BIGSERIAL NOT NULL,
-    "full_name" TEXT${fullNameNotNull ? ' NOT NULL' : ''},
-    "email" TEXT,
-    "created_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
-    CONSTRAINT "users_pkey" PRIMARY KEY ("id")
-);
-`;
-}
-
-export const DATASOURCE = 'datasource db {\n  provider = "postgresql"\n}\n';
 
 async function userColumns(client: pg.ClientBase): Promise<string[]> {
   const { rows } = await client.query<{ attname: string }>(`SELECT attname FROM pg_attribute WHERE attrelid = 'users'::regclass AND attnum > 0 AND NOT attisdropped`);
@@ -164,4 +150,3 @@ CREATE INDEX "orders_user_id_idx" ON "orders"("user_id");
   });
 });
 
-export type { PrismaProject };

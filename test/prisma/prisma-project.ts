@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync } 
 import path from 'node:path';
 import type pg from 'pg';
 import { expect } from 'vitest';
-import { applyToSnapshot, parsePlanJson, releaseIndex, type Plan, type SchemaSnapshot } from '@liveshift/core';
+import { parsePlanJson, releaseIndex, type Plan, type SchemaSnapshot } from '@liveshift/core';
 import { introspectPostgres } from '@liveshift/runtime';
 import { liveshift, type CliResult } from '../cli/run-cli.js';
 import { comparable } from '../support/schema-compare.js';
@@ -177,4 +177,16 @@ export function holdFolders(project: PrismaProject, folders: string[]): { releas
   };
 }
 
-export { applyToSnapshot };
+/** The users table as seedUsers creates it, as the project's first migration (baselined). */
+export function usersInit(fullNameNotNull: boolean): string {
+  return `CREATE TABLE "users" (
+    "id" BIGSERIAL NOT NULL,
+    "full_name" TEXT${fullNameNotNull ? ' NOT NULL' : ''},
+    "email" TEXT,
+    "created_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
+    CONSTRAINT "users_pkey" PRIMARY KEY ("id")
+);
+`;
+}
+
+export const DATASOURCE = 'datasource db {\n  provider = "postgresql"\n}\n';

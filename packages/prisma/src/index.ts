@@ -5,3 +5,6 @@ export { MIGRATION_LOCK_FILE, migrationLockContents, lockfileProvider } from './
 export type { Plan } from '@liveshift/core';
 export { loadPrismaProject, migrationFolders, nextStamp, type PrismaProject, type PrismaProjectOptions } from './project.js';
 export { prismaDown, readLiveshiftFolder, type PrismaDownOptions, type PrismaDownResult } from './down.js';
+export { generateSafeMigrations, type GeneratorConfig, type SafeMigrationsOptions, type SafeMigrationsResult } from './generator.js';
+export { schemaChange, schemaDeclarations, type DmmfModel, type SchemaChange, type SchemaDeclarations } from './schema-change.js';
+export { writeAllOrNothing } from './write.js';

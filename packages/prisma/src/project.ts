@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfigFromFile } from '@prisma/config';
 import { EXIT_BAD_INPUT, LiveshiftError, errorMessage } from '@liveshift/runtime';
 
 /**
@@ -37,6 +36,8 @@ const DEFAULT_SCHEMAS = ['prisma/schema.prisma', 'schema.prisma', 'prisma/schema
 export async function loadPrismaProject(options: PrismaProjectOptions = {}): Promise<PrismaProject> {
   const cwd = path.resolve(options.cwd ?? process.cwd());
   const env = options.env ?? process.env;
+  // loaded on use: the CLI imports this package for every command
+  const { loadConfigFromFile } = await import('@prisma/config');
   const loaded = await loadConfigFromFile({ configRoot: cwd, ...(options.config ? { configFile: path.resolve(cwd, options.config) } : {}) });
   if (loaded.error) {
     const where = loaded.resolvedPath ?? options.config ?? 'prisma.config.ts';
