@@ -75,7 +75,7 @@ function alterTableCmd(stmt: ParsedStatement, relation: Node, cmd: Node): Intent
     case 'AT_AlterColumnType':
       return alterColumnType(stmt, table, cmd);
     case 'AT_AttachPartition':
-      return attachPartition(stmt, table, cmd);
+      return attachPartition(table, cmd);
     case 'AT_DetachPartition':
     case 'AT_DetachPartitionFinalize':
       return detachPartition(stmt, table, cmd);

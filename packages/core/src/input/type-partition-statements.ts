@@ -36,7 +36,7 @@ export function alterEnum(stmt: ParsedStatement, n: Node): IntentInput {
 }
 
 /** ALTER TABLE p ATTACH PARTITION c { FOR VALUES … | DEFAULT } */
-export function attachPartition(stmt: ParsedStatement, table: TableInput, cmd: Node): IntentInput {
+export function attachPartition(table: TableInput, cmd: Node): IntentInput {
   const part = cmd.def.PartitionCmd as Node;
   return { kind: 'attach_partition', table, partition: tableOf(part.name), bound: boundSql(part.bound) };
 }

@@ -66,3 +66,7 @@ export function relationExists(ref: TableRef, exists: boolean, what = 'table'): 
     expected: true,
   };
 }
+
+export function columnType(ref: TableRef, column: string, type: string): Checkpoint {
+  return { description: `column ${column} is ${type}`, sql: `SELECT format_type(atttypid, atttypmod) ${att(ref, column)}`, expected: type };
+}

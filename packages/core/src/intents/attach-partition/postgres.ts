@@ -40,7 +40,6 @@ export function attachPartitionRecipe(ctx: RecipeContext, intent: AttachPartitio
   if (bound.isDefault && defaultRef) throw new PlanningError(`${ctx.tableName} already has a DEFAULT partition, ${displayName(defaultRef)}`, ctx.statement);
 
   const steps: StepDraft[] = [...partitionIndexSteps(ctx, partRef, part)];
-  const timeouts = ddlTimeouts(ctx.options.lockTimeoutMs, ctx.options.retries);
   const partCheck = derivedName([partRef.name], 'partition_bound');
   const defaultCheck = defaultRef && derivedName([defaultRef.name, partRef.name], 'excluded');
   if (bound.check) {
@@ -57,8 +56,8 @@ export function attachPartitionRecipe(ctx: RecipeContext, intent: AttachPartitio
   steps.push(attachStep(ctx, partRef, part, bound, defaultRef));
 
   if (bound.check) {
-    steps.push(dropCheckStep(ctx, partRef, part, partCheck, bound.check, 'now that it is a partition, PostgreSQL enforces the bound itself'));
-    if (defaultRef) steps.push(dropCheckStep(ctx, defaultRef, defaultTable!, defaultCheck!, `NOT (${bound.check})`, `it would stop rows of that range from landing in the DEFAULT partition should ${partName} be detached again`));
+    steps.push(dropCheckStep(ctx, partRef, partCheck, bound.check, 'now that it is a partition, PostgreSQL enforces the bound itself'));
+    if (defaultRef) steps.push(dropCheckStep(ctx, defaultRef, defaultCheck!, `NOT (${bound.check})`, `it would stop rows of that range from landing in the DEFAULT partition should ${partName} be detached again`));
   }
   return { steps, warnings: [], alsoLocked: [partRef, ...(defaultRef ? [defaultRef] : [])] };
 }
@@ -243,7 +242,7 @@ function checkSteps(ctx: RecipeContext, ref: TableRef, table: TableSchema, name:
   ];
 }
 
-function dropCheckStep(ctx: RecipeContext, ref: TableRef, table: TableSchema, name: string, expr: string, why: string): StepDraft {
+function dropCheckStep(ctx: RecipeContext, ref: TableRef, name: string, expr: string, why: string): StepDraft {
   const t = qualify(ref);
   return {
     release: 0,
