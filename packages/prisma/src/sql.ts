@@ -121,6 +121,12 @@ function waitMessage(plan: Plan, folder: PrismaFolder, gate: Gate, c: OperatorCo
     'Then:',
   ];
   let k = 1;
+  if (gate.runs.length === 0) {
+    // every step this guard checks was required by an earlier folder too: one was rolled back since
+    const through = Math.max(...gate.liveshiftSteps);
+    const deployed = releaseName(Math.max(0, ...plan.steps.filter((s) => gate.liveshiftSteps.includes(s.n)).map((s) => releaseIndex(s.deploy))));
+    lines.push(`  ${k++}. ${c.liveshift} apply ${c.planPath} --db ${c.databaseUrl} --through ${through} --deployed ${deployed}`);
+  }
   for (const run of gate.runs) {
     if (run.app) lines.push(`  ${k++}. deploy release ${run.app.deploy} and wait until it runs everywhere (step ${run.app.n})`);
     lines.push(`  ${k++}. ${c.liveshift} apply ${c.planPath} --db ${c.databaseUrl} --through ${run.through} --deployed ${run.deployed}`);
