@@ -22,6 +22,7 @@ Examples:
   $ liveshift apply plan.json --db postgres://app@db/app --through 4 --deployed A+1
   $ liveshift knex make "ALTER TABLE users RENAME COLUMN full_name TO display_name"   # then npx knex migrate:latest
   $ liveshift umzug make "ALTER TABLE users RENAME COLUMN full_name TO display_name"  # then node migrate up
+  $ liveshift prisma make "ALTER TABLE users RENAME COLUMN full_name TO display_name" # then npx prisma migrate deploy
 
 Run liveshift <command> --help for each command's options and examples.
 Exit codes: 0 done, 1 failed, 2 bad input, 3 waiting for a release to be confirmed.`;
