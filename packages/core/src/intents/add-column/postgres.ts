@@ -2,6 +2,7 @@ import type { ColumnSchema } from '../../schema/snapshot.js';
 import type { RecipeResult, StepDraft } from '../../plan/draft.js';
 import type { AddColumnIntent } from '../types.js';
 import { PlanningError } from '../../errors.js';
+import { appStep } from '../app-step/postgres.js';
 import { qualify, quoteIdent } from '../../engines/postgres/quote.js';
 import { lockClaim } from '../../engines/postgres/locks.js';
 import { ddlTimeouts } from '../../engines/postgres/timeouts.js';
@@ -83,20 +84,15 @@ export function addColumnRecipe(ctx: RecipeContext, intent: AddColumnIntent): Re
       );
     }
     release = 1;
-    steps.push({
-      release,
-      title: `Application writes ${c.name} on every insert and update`,
-      kind: 'app',
-      instruction: `Deploy the application version that sets ${c.name} on every INSERT and UPDATE of ${ctx.tableName} (the database does not fill it: there is no default).`,
-      sql: [],
-      transactional: true,
-      lock: { mode: 'none', tables: [], blocksReads: false, blocksWrites: false, duration: 'brief' },
-      timeouts: null,
-      checkpoint: null,
-      rollback: { kind: 'deploy', release: 'A', instruction: 'deploy back the previous application version; the column stays nullable until the NOT NULL steps' },
-      caveats: ['Until every instance runs this release, rows can still be inserted with NULL; the backfill after it covers them.'],
-      changes: [],
-    });
+    steps.push(
+      appStep(
+        release,
+        `Application writes ${c.name} on every insert and update`,
+        `Deploy the application version that sets ${c.name} on every INSERT and UPDATE of ${ctx.tableName} (the database does not fill it: there is no default).`,
+        { kind: 'deploy', release: 'A', instruction: 'deploy back the previous application version; the column stays nullable until the NOT NULL steps' },
+        ['Until every instance runs this release, rows can still be inserted with NULL; the backfill after it covers them.'],
+      ),
+    );
     backfillExpr = c.backfill;
   }
   if (backfillExpr !== undefined) {

@@ -3,8 +3,9 @@ import type { RecipeResult, StepDraft } from '../../plan/draft.js';
 import type { Rollback, SchemaChange } from '../../plan/types.js';
 import type { ChangeColumnTypeIntent } from '../types.js';
 import { PlanningError } from '../../errors.js';
+import { appStep } from '../app-step/postgres.js';
 import { derivedName, displayName, qualify, quoteIdent } from '../../engines/postgres/quote.js';
-import { lockClaim, NO_LOCK } from '../../engines/postgres/locks.js';
+import { lockClaim } from '../../engines/postgres/locks.js';
 import { ddlTimeouts } from '../../engines/postgres/timeouts.js';
 import { hasCapability } from '../../engines/postgres/capabilities.js';
 import { formatBytes, scanSeconds } from '../../engines/postgres/size.js';
@@ -154,20 +155,15 @@ export function columnSwapRecipe(ctx: RecipeContext, col: ColumnSchema, newType:
   for (const n of referencing) steps.push(validateForeignKeyStep(ctx, n));
 
   // 8. the application confirms, 9. the point of no return
-  steps.push({
-    release: release + 1,
-    title: `Application works with ${c} as ${newType}`,
-    kind: 'app',
-    instruction: `Nothing to deploy: the column keeps its name. Check that the application reads and writes ${ctx.tableName}.${c} as ${newType} — including the type its driver or ORM maps it to (node-postgres, for one, returns bigint and numeric as strings) — then confirm this release. The next step drops ${old}; until then the swap can be rolled back.`,
-    sql: [],
-    transactional: true,
-    lock: NO_LOCK,
-    timeouts: null,
-    checkpoint: null,
-    rollback: { kind: 'deploy', release: 'A', instruction: `nothing to deploy back; to return to ${col.type}, roll back the swap step` },
-    caveats: ['This is the last moment to go back to the old type without a restore.'],
-    changes: [],
-  });
+  steps.push(
+    appStep(
+      release + 1,
+      `Application works with ${c} as ${newType}`,
+      `Nothing to deploy: the column keeps its name. Check that the application reads and writes ${ctx.tableName}.${c} as ${newType} — including the type its driver or ORM maps it to (node-postgres, for one, returns bigint and numeric as strings) — then confirm this release. The next step drops ${old}; until then the swap can be rolled back.`,
+      { kind: 'deploy', release: 'A', instruction: `nothing to deploy back; to return to ${col.type}, roll back the swap step` },
+      ['This is the last moment to go back to the old type without a restore.'],
+    ),
+  );
   steps.push({
     release: release + 1,
     title: `Drop the old column ${old} and the sync triggers`,

@@ -3,8 +3,9 @@ import type { RecipeResult, StepDraft } from '../../plan/draft.js';
 import type { Checkpoint, SchemaChange } from '../../plan/types.js';
 import type { DropColumnIntent } from '../types.js';
 import { PlanningError } from '../../errors.js';
+import { appStep } from '../app-step/postgres.js';
 import { qualify, quoteIdent, quoteLiteral } from '../../engines/postgres/quote.js';
-import { lockClaim, NO_LOCK } from '../../engines/postgres/locks.js';
+import { lockClaim } from '../../engines/postgres/locks.js';
 import { ddlTimeouts } from '../../engines/postgres/timeouts.js';
 import { columnExists } from '../../engines/postgres/catalog-checks.js';
 import { formatCount } from '../../render/describe.js';
@@ -34,22 +35,15 @@ export function dropColumnRecipe(ctx: RecipeContext, intent: DropColumnIntent): 
       dropNotNullStep(ctx, col.name, 0, [`${col.name} is NOT NULL without a default: once the next release stops writing it, every INSERT would fail (SQLSTATE 23502). Nullable, it takes NULL until it is dropped.`]),
     );
   }
-  steps.push({
-    release: 1,
-    title: `Application stops reading and writing ${col.name}`,
-    kind: 'app',
-    instruction:
+  steps.push(
+    appStep(
+      1,
+      `Application stops reading and writing ${col.name}`,
       `Deploy the application version that no longer uses ${ctx.tableName}.${col.name} anywhere: not in SELECT lists (including SELECT * whose consumers expect it), WHERE or ORDER BY clauses, INSERTs or UPDATEs, and not in raw SQL or reports. ` +
-      `Remove it from the ORM model too (Prisma: delete the field and regenerate the client; TypeORM: remove the @Column; Rails: ignored_columns), since ORMs that list columns explicitly fail once it is gone.`,
-    sql: [],
-    transactional: true,
-    lock: NO_LOCK,
-    timeouts: null,
-    checkpoint: null,
-    rollback: { kind: 'deploy', release: 'A', instruction: `deploy back the version that uses ${col.name}` },
-    caveats: ['Wait until every instance runs this release before confirming it (rolling deploys run both versions for a while).'],
-    changes: [],
-  });
+        `Remove it from the ORM model too (Prisma: delete the field and regenerate the client; TypeORM: remove the @Column; Rails: ignored_columns), since ORMs that list columns explicitly fail once it is gone.`,
+      { kind: 'deploy', release: 'A', instruction: `deploy back the version that uses ${col.name}` },
+    ),
+  );
   steps.push(dropColumnStep(ctx, col, { lostIndexes, lostConstraints, others }));
   return { steps, warnings: [], alsoLocked: others };
 }

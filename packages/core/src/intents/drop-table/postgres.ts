@@ -1,8 +1,9 @@
 import type { RecipeResult } from '../../plan/draft.js';
 import type { DropTableIntent } from '../types.js';
 import { PlanningError } from '../../errors.js';
+import { appStep } from '../app-step/postgres.js';
 import { qualify, quoteIdent } from '../../engines/postgres/quote.js';
-import { lockClaim, NO_LOCK } from '../../engines/postgres/locks.js';
+import { lockClaim } from '../../engines/postgres/locks.js';
 import { ddlTimeouts } from '../../engines/postgres/timeouts.js';
 import { formatBytes } from '../../engines/postgres/size.js';
 import { relationExists } from '../../engines/postgres/catalog-checks.js';
@@ -42,22 +43,13 @@ export function dropTableRecipe(ctx: RecipeContext, _intent: DropTableIntent): R
     warnings: [],
     alsoLocked: ctx.snapshot.tables.filter((t) => referenced.includes(`${t.schema}.${t.name}`)).map((t) => ({ schema: t.schema, name: t.name })),
     steps: [
-      {
-        release: 1,
-        title: `Application stops using ${ctx.tableName}`,
-        kind: 'app',
-        instruction:
-          `Deploy the application version that no longer reads or writes ${ctx.tableName}: remove its model or entity and every query, raw SQL, report and background job that names it. ` +
+      appStep(
+        1,
+        `Application stops using ${ctx.tableName}`,
+        `Deploy the application version that no longer reads or writes ${ctx.tableName}: remove its model or entity and every query, raw SQL, report and background job that names it. ` +
           `Keep the migration history as it is; the table is dropped by the next step.`,
-        sql: [],
-        transactional: true,
-        lock: NO_LOCK,
-        timeouts: null,
-        checkpoint: null,
-        rollback: { kind: 'deploy', release: 'A', instruction: `deploy back the version that uses ${ctx.tableName}; the table is still there` },
-        caveats: ['Wait until every instance runs this release before confirming it (rolling deploys run both versions for a while).'],
-        changes: [],
-      },
+        { kind: 'deploy', release: 'A', instruction: `deploy back the version that uses ${ctx.tableName}; the table is still there` },
+      ),
       {
         release: 2,
         title: `Drop table ${ctx.tableName}`,

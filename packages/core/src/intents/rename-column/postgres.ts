@@ -1,10 +1,11 @@
 import type { ColumnSchema, TableRef } from '../../schema/snapshot.js';
 import type { RecipeResult, StepDraft } from '../../plan/draft.js';
-import type { Rollback } from '../../plan/types.js';
+import { releaseName } from '../../plan/types.js';
 import type { RenameColumnIntent } from '../types.js';
 import { PlanningError } from '../../errors.js';
+import { appStep } from '../app-step/postgres.js';
 import { derivedName, qualify, quoteIdent } from '../../engines/postgres/quote.js';
-import { lockClaim, NO_LOCK } from '../../engines/postgres/locks.js';
+import { lockClaim } from '../../engines/postgres/locks.js';
 import { ddlTimeouts } from '../../engines/postgres/timeouts.js';
 import { formatBytes } from '../../engines/postgres/size.js';
 import { readOnlyCheckStep } from '../read-only-check/postgres.js';
@@ -146,7 +147,7 @@ export function renameColumnRecipe(ctx: RecipeContext, intent: RenameColumnInten
         transactional: true,
         note: `rows written while the trigger was gone have a stale ${old.name}: run the backfill with the columns swapped before moving the application back`,
       },
-      caveats: [`Only once no instance of a release before ${releaseLabel(switchRelease)} is running: from here on ${old.name} is no longer kept up to date.`],
+      caveats: [`Only once no instance of a release before ${releaseName(switchRelease)} is running: from here on ${old.name} is no longer kept up to date.`],
       changes: [{ op: 'drop_trigger', table: ctx.ref, trigger: sync.trigger.name }],
     });
   }
@@ -169,32 +170,11 @@ export function renameColumnRecipe(ctx: RecipeContext, intent: RenameColumnInten
     caveats: [
       'Catalog-only (the space is reclaimed by later rewrites or VACUUM FULL); brief ACCESS EXCLUSIVE.',
       `Fails if a view or another object depends on ${old.name}: move it to ${intent.to} first.`,
-      `Only once every running instance is on ${releaseLabel(switchRelease)} or later.`,
+      `Only once every running instance is on ${releaseName(switchRelease)} or later.`,
     ],
     changes: [{ op: 'drop_column', table: ctx.ref, column: old.name }],
   });
   return { steps, warnings };
-}
-
-function releaseLabel(index: number): string {
-  return index === 0 ? 'A' : `A+${index}`;
-}
-
-function appStep(release: number, title: string, instruction: string, rollback: Rollback): StepDraft {
-  return {
-    release,
-    title,
-    kind: 'app',
-    instruction,
-    sql: [],
-    transactional: true,
-    lock: NO_LOCK,
-    timeouts: null,
-    checkpoint: null,
-    rollback,
-    caveats: ['Wait until every instance runs this release before confirming it (rolling deploys run both versions for a while).'],
-    changes: [],
-  };
 }
 
 /** Constraints and expression/partial indexes on the column are not moved by this recipe yet. */

@@ -1,10 +1,10 @@
 import type { TableRef } from '../../schema/snapshot.js';
 import type { RecipeResult, StepDraft } from '../../plan/draft.js';
-import type { Rollback } from '../../plan/types.js';
 import type { RenameTableIntent } from '../types.js';
 import { PlanningError } from '../../errors.js';
+import { appStep } from '../app-step/postgres.js';
 import { displayName, qualify, quoteIdent, quoteLiteral } from '../../engines/postgres/quote.js';
-import { lockClaim, NO_LOCK } from '../../engines/postgres/locks.js';
+import { lockClaim } from '../../engines/postgres/locks.js';
 import { ddlTimeouts } from '../../engines/postgres/timeouts.js';
 import { relationExists } from '../../engines/postgres/catalog-checks.js';
 import type { RecipeContext } from '../context.js';
@@ -129,22 +129,5 @@ function byApplication(ctx: RecipeContext, to: TableRef): RecipeResult {
         instruction: `deploy back the version with the fallback`,
       }),
     ],
-  };
-}
-
-function appStep(release: number, title: string, instruction: string, rollback: Rollback): StepDraft {
-  return {
-    release,
-    title,
-    kind: 'app',
-    instruction,
-    sql: [],
-    transactional: true,
-    lock: NO_LOCK,
-    timeouts: null,
-    checkpoint: null,
-    rollback,
-    caveats: ['Wait until every instance runs this release before confirming it (rolling deploys run both versions for a while).'],
-    changes: [],
   };
 }
