@@ -16,6 +16,13 @@ export const plainApplication: WorkloadQuery[] = [
   { kind: 'insert', build: () => ({ text: `INSERT INTO users (full_name, email) VALUES ('newcomer', 'new@example.com')`, values: [] }) },
 ];
 
+/** The application of a shop: reads and inserts orders for existing users, touches users. */
+export const ordersApplication: WorkloadQuery[] = [
+  { kind: 'read', build: (id) => ({ text: 'SELECT * FROM orders WHERE user_id = $1', values: [id()] }) },
+  { kind: 'insert', build: (id) => ({ text: 'INSERT INTO orders (user_id, total) VALUES ($1, 1)', values: [id()] }) },
+  { kind: 'update', build: (id) => ({ text: 'UPDATE users SET email = email WHERE id = $1', values: [id()] }) },
+];
+
 /**
  * Plans `input` against the live database, then runs the plan step by step while the
  * application workload runs, and asserts no workload query failed.

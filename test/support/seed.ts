@@ -27,3 +27,19 @@ export async function namesById(client: pg.ClientBase, column = 'full_name'): Pr
   const { rows } = await client.query<{ id: string; v: string | null }>(`SELECT id::text, "${column}" AS v FROM users WHERE id <= $1 ORDER BY id`, [SEED_ROWS]);
   return new Map(rows.map((r) => [r.id, r.v]));
 }
+
+export const ORDERS_ROWS = 30_000;
+
+/** orders(id, user_id NOT NULL, total) pointing at seeded users, indexed on user_id, without a foreign key yet. */
+export async function seedOrders(client: pg.ClientBase): Promise<void> {
+  await client.query(`CREATE TABLE orders (id bigserial PRIMARY KEY, user_id bigint NOT NULL, total int NOT NULL)`);
+  await client.query(`CREATE INDEX orders_user_id_idx ON orders (user_id)`);
+  await client.query(`INSERT INTO orders (user_id, total) SELECT 1 + g % $1, g FROM generate_series(1, $2::int) AS g`, [SEED_ROWS, ORDERS_ROWS]);
+  await client.query('ANALYZE orders');
+}
+
+/** A checksum of the seeded orders, to check a plan left them as they were. */
+export async function seededOrdersChecksum(client: pg.ClientBase): Promise<{ n: number; s: string }> {
+  const { rows } = await client.query<{ n: number; s: string }>(`SELECT count(*)::int AS n, sum(user_id)::text AS s FROM orders WHERE id <= $1`, [ORDERS_ROWS]);
+  return rows[0]!;
+}

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { expect } from 'vitest';
 
 /** One application query: SQL and parameters, built fresh each time (ids vary). */
 export interface WorkloadQuery {
@@ -76,4 +77,15 @@ export class Workload {
       await client.end();
     }
   }
+}
+
+/**
+ * Stops the workload and asserts what a user checks: no application query failed and, when
+ * `moreThan` is given, that it really ran more than that many queries.
+ */
+export async function stopExpectingNoFailures(workload: Workload, moreThan?: number): Promise<WorkloadStats> {
+  const stats = await workload.stop();
+  expect(stats.failures, JSON.stringify(stats.failures.slice(0, 3))).toEqual([]);
+  if (moreThan !== undefined) expect(stats.queries).toBeGreaterThan(moreThan);
+  return stats;
 }
