@@ -19,6 +19,26 @@ export function usersTable(over: Partial<TableSchema> = {}): TableSchema {
   };
 }
 
+/** orders(id, user_id bigint, tenant_id, note): large, no foreign keys yet; tests override what they vary. */
+export function ordersTable(over: Partial<TableSchema> = {}): TableSchema {
+  return {
+    schema: 'public',
+    name: 'orders',
+    columns: [
+      { name: 'id', type: 'bigint', nullable: false, default: null },
+      { name: 'user_id', type: 'bigint', nullable: true, default: null },
+      { name: 'tenant_id', type: 'integer', nullable: true, default: null },
+      { name: 'note', type: 'text', nullable: true, default: null },
+    ],
+    indexes: [{ name: 'orders_pkey', columns: ['id'], unique: true, primary: true, valid: true, predicate: null, method: 'btree', definition: '' }],
+    constraints: [{ name: 'orders_pkey', type: 'primary_key', columns: ['id'], definition: 'PRIMARY KEY (id)', validated: true, references: null }],
+    triggers: [],
+    rowEstimate: 200_000_000,
+    sizeBytes: 30_000_000_000,
+    ...over,
+  };
+}
+
 export function snapshotOf(versionNum: number, ...tables: TableSchema[]): SchemaSnapshot {
   const major = Math.floor(versionNum / 10000);
   return {

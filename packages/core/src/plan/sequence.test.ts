@@ -1,22 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { planChange } from '../planner.js';
-import { snapshotOf, usersTable } from '../intents/fixtures.test-support.js';
-import type { TableSchema } from '../schema/snapshot.js';
+import { ordersTable, snapshotOf, usersTable } from '../intents/fixtures.test-support.js';
 
 const online = { smallTableBytes: 0 };
-
-function ordersTable(): TableSchema {
-  return usersTable({
-    name: 'orders',
-    columns: [
-      { name: 'id', type: 'bigint', nullable: false, default: null },
-      { name: 'user_id', type: 'bigint', nullable: true, default: null },
-      { name: 'total', type: 'integer', nullable: true, default: null },
-    ],
-    indexes: [{ name: 'orders_pkey', columns: ['id'], unique: true, primary: true, valid: true, predicate: null, method: 'btree', definition: '' }],
-    constraints: [{ name: 'orders_pkey', type: 'primary_key', columns: ['id'], definition: 'PRIMARY KEY (id)', validated: true, references: null }],
-  });
-}
 
 describe('several statements in one plan', () => {
   it('same_table_in_order: the index on a new NOT NULL column comes after its backfill and NOT NULL steps', async () => {

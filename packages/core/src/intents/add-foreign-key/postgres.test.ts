@@ -5,27 +5,7 @@ import { loadParser, parseStatements } from '../../input/pg-parser.js';
 import { parsePlanJson } from '../../plan/schema.js';
 import { planViolations } from '../../plan/invariants.js';
 import type { TableSchema } from '../../schema/snapshot.js';
-import { snapshotOf, usersTable } from '../fixtures.test-support.js';
-
-/** orders(id, user_id bigint, tenant_id, note): large, no foreign keys yet; tests override what they vary. */
-function ordersTable(over: Partial<TableSchema> = {}): TableSchema {
-  return {
-    schema: 'public',
-    name: 'orders',
-    columns: [
-      { name: 'id', type: 'bigint', nullable: false, default: null },
-      { name: 'user_id', type: 'bigint', nullable: true, default: null },
-      { name: 'tenant_id', type: 'integer', nullable: true, default: null },
-      { name: 'note', type: 'text', nullable: true, default: null },
-    ],
-    indexes: [{ name: 'orders_pkey', columns: ['id'], unique: true, primary: true, valid: true, predicate: null, method: 'btree', definition: '' }],
-    constraints: [{ name: 'orders_pkey', type: 'primary_key', columns: ['id'], definition: 'PRIMARY KEY (id)', validated: true, references: null }],
-    triggers: [],
-    rowEstimate: 200_000_000,
-    sizeBytes: 30_000_000_000,
-    ...over,
-  };
-}
+import { ordersTable, snapshotOf, usersTable } from '../fixtures.test-support.js';
 
 const userIdIndex = { name: 'orders_user_id_idx', columns: ['user_id'], unique: false, primary: false, valid: true, predicate: null, method: 'btree', definition: '' };
 const indexedOrders = () => ordersTable({ indexes: [...ordersTable().indexes, userIdIndex] });

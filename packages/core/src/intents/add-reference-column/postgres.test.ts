@@ -3,24 +3,8 @@ import { planChange } from '../../planner.js';
 import { planViolations } from '../../plan/invariants.js';
 import { snapshotsAfterSteps } from '../../schema/apply-to-snapshot.js';
 import type { TableSchema } from '../../schema/snapshot.js';
-import { snapshotOf, usersTable } from '../fixtures.test-support.js';
+import { ordersTable, snapshotOf, usersTable } from '../fixtures.test-support.js';
 
-function ordersTable(over: Partial<TableSchema> = {}): TableSchema {
-  return {
-    schema: 'public',
-    name: 'orders',
-    columns: [
-      { name: 'id', type: 'bigint', nullable: false, default: null },
-      { name: 'user_id', type: 'bigint', nullable: true, default: null },
-    ],
-    indexes: [{ name: 'orders_pkey', columns: ['id'], unique: true, primary: true, valid: true, predicate: null, method: 'btree', definition: '' }],
-    constraints: [{ name: 'orders_pkey', type: 'primary_key', columns: ['id'], definition: 'PRIMARY KEY (id)', validated: true, references: null }],
-    triggers: [],
-    rowEstimate: 200_000_000,
-    sizeBytes: 30_000_000_000,
-    ...over,
-  };
-}
 const snapshot = (version = 180004, orders = ordersTable()) => snapshotOf(version, usersTable(), orders);
 
 describe('add a referencing column on PostgreSQL', () => {
