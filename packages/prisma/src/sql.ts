@@ -1,5 +1,5 @@
 import { quoteLiteral, releaseIndex, releaseName, type Plan, type Step, type Timeouts } from '@liveshift/core';
-import { STATE_SCHEMA } from '@liveshift/runtime';
+import { STATE_SCHEMA, STATE_TABLE_DDL as RUNTIME_STATE_TABLE_DDL } from '@liveshift/runtime';
 import type { Gate, PrismaFolder } from './layout.js';
 
 /**
@@ -175,19 +175,8 @@ function expectedText(value: string | number | boolean): string {
   return typeof value === 'boolean' ? (value ? 'true' : 'false') : String(value);
 }
 
-/** The liveshift.step_state DDL, as the runtime's ensureStateTable creates it. */
-export const STATE_TABLE_DDL = [
-  `CREATE SCHEMA IF NOT EXISTS ${STATE_SCHEMA};`,
-  `CREATE TABLE IF NOT EXISTS ${STATE_SCHEMA}.step_state (
-  plan_id text NOT NULL,
-  step int NOT NULL,
-  status text NOT NULL CHECK (status IN ('running', 'done', 'rolled_back')),
-  cursor jsonb,
-  upper_key jsonb,
-  updated_at timestamptz NOT NULL DEFAULT now(),
-  PRIMARY KEY (plan_id, step)
-);`,
-];
+/** The liveshift.step_state DDL, exactly as the runtime's ensureStateTable creates it. */
+export const STATE_TABLE_DDL = RUNTIME_STATE_TABLE_DDL.map((statement) => `${statement};`);
 
 /** Records the step as done where `liveshift apply` and the guards look. */
 export function recordDone(id: string, step: Step): string[] {

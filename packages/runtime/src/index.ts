@@ -21,6 +21,7 @@ export { DEFAULT_TIMEOUTS, backoffMs, isLockNotAvailable, withLockRetry } from '
 export type { LockRetryContext } from './postgres/lock-retry.js';
 export {
   STATE_SCHEMA,
+  STATE_TABLE_DDL,
   planId,
   ensureStateTable,
   readStepStates,

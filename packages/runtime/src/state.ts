@@ -48,18 +48,22 @@ export async function ensureStateTable(client: Queryable): Promise<void> {
   }
 }
 
+/** The state table's DDL: run by ensureStateTable, and written as is into emitted migration files (Prisma folders). */
+export const STATE_TABLE_DDL: readonly string[] = [
+  `CREATE SCHEMA IF NOT EXISTS ${STATE_SCHEMA}`,
+  `CREATE TABLE IF NOT EXISTS ${STATE_SCHEMA}.step_state (
+  plan_id text NOT NULL,
+  step int NOT NULL,
+  status text NOT NULL CHECK (status IN ('running', 'done', 'rolled_back')),
+  cursor jsonb,
+  upper_key jsonb,
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (plan_id, step)
+)`,
+];
+
 async function createStateTable(client: Queryable): Promise<void> {
-  await client.query(`CREATE SCHEMA IF NOT EXISTS ${STATE_SCHEMA}`);
-  await client.query(`
-    CREATE TABLE IF NOT EXISTS ${STATE_SCHEMA}.step_state (
-      plan_id text NOT NULL,
-      step int NOT NULL,
-      status text NOT NULL CHECK (status IN ('running', 'done', 'rolled_back')),
-      cursor jsonb,
-      upper_key jsonb,
-      updated_at timestamptz NOT NULL DEFAULT now(),
-      PRIMARY KEY (plan_id, step)
-    )`);
+  for (const statement of STATE_TABLE_DDL) await client.query(statement);
 }
 
 export async function readStepStates(client: Queryable, id: string): Promise<Map<number, StepState>> {
