@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { expect } from 'vitest';
-import { applyToSnapshot, releaseIndex, type Plan, type PgLockMode, type Step } from '@liveshift/core';
+import { applyToSnapshot, releaseIndex, type Plan, type LockMode, type PgLockMode, type Step } from '@liveshift/core';
 import { applyPlan, connect, introspectPostgres, rollbackPlanStep } from '@liveshift/runtime';
 import { comparable } from './schema-compare.js';
 import { observeWhileBlocked, strongest, tableLocks } from './lock-observer.js';
@@ -60,7 +60,7 @@ export async function runStepByStep(args: {
       const expected = applyToSnapshot(before, step);
       expect(comparable(after), `schema after step ${step.n} (${step.title})`).toEqual(comparable(expected));
       if (step.sql.length) {
-        const wanted = [...step.lock.tables.map((t): [string, PgLockMode | 'none' | undefined] => [t, step.lock.mode]), ...Object.entries(beyond)];
+        const wanted = [...step.lock.tables.map((t): [string, LockMode | 'none' | undefined] => [t, step.lock.mode]), ...Object.entries(beyond)];
         for (const [table, mode] of wanted) expect(observed.get(table), `lock taken on ${table} by step ${step.n} (${step.title})`).toBe(mode);
       }
       const rewrote = !sameFiles(files, await relfilenodes(client, oids, step.lock.tables));

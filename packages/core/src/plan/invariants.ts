@@ -1,9 +1,10 @@
 import type { Plan, Step } from './types.js';
-import { parseStatements, type Node, type ParsedStatement } from '../input/pg-parser.js';
+import { enginePlanning } from '../engines/registry.js';
 
 /**
  * The plan invariants of DESIGN §1, checked on every plan the planner returns and on every plan
- * file a runner loads. Statements are inspected with the real parser, not by pattern.
+ * file a runner loads. The checks here are engine-neutral; each engine inspects its own dialect's
+ * statements with a real parser (engines/<engine>/invariants.ts), never by pattern.
  */
 export interface InvariantOptions {
   /** Tables at or under this size may hold a strong lock while scanned (see engines/postgres/size.ts). */
@@ -13,6 +14,7 @@ export interface InvariantOptions {
 export function planViolations(plan: Plan, options: InvariantOptions): string[] {
   const problems: string[] = [];
   const sizes = new Map(plan.tables.map((t) => [t.table, t.sizeBytes]));
+  const rules = enginePlanning(plan.engine.name);
   plan.steps.forEach((step, i) => {
     const at = `step ${step.n} (${step.title})`;
     if (step.n !== i + 1) problems.push(`${at}: steps must be numbered 1, 2, … in order`);
@@ -22,17 +24,7 @@ export function planViolations(plan: Plan, options: InvariantOptions): string[] 
       if (!step.instruction) problems.push(`${at}: an application step must say what the application must do`);
       return;
     }
-    const statements = step.sql.flatMap((s) => parseStatements(s));
-    if (step.transactional) {
-      for (const s of statements) if (nonTransactional(s)) problems.push(`${at}: "${s.text}" cannot run in a transaction but the step is transactional`);
-    }
-    const locking = statements.filter(takesTableLock);
-    if (locking.length > 1 && !lockedUpFront(step, locking)) problems.push(`${at}: ${locking.length} lock-taking DDL statements; at most one per step (or a LOCK TABLE … IN ACCESS EXCLUSIVE MODE of the claimed tables first)`);
-    if (locking.length && !step.timeouts) problems.push(`${at}: lock-taking DDL without a lock wait budget (timeouts)`);
-    for (const s of statements) {
-      const need = minVersion(s);
-      if (need > plan.engine.versionNum) problems.push(`${at}: "${s.text}" needs server_version_num ${need}, target is ${plan.engine.versionNum}`);
-    }
+    problems.push(...rules.stepStatementProblems(step, plan, at));
     if (step.lock.blocksWrites && (step.lock.duration === 'scan' || step.lock.duration === 'rewrite')) {
       for (const table of step.lock.tables) {
         const size = sizes.get(table);
@@ -51,85 +43,9 @@ export function planViolations(plan: Plan, options: InvariantOptions): string[] 
 
 function rollbackProblems(step: Step, at: string): string[] {
   const r = step.rollback;
-  if (r.kind === 'sql') {
-    if (!r.sql.length) return [`${at}: rollback of kind sql has no statements`];
-    if (r.transactional) {
-      const bad = r.sql.flatMap((s) => parseStatements(s)).filter(nonTransactional);
-      if (bad.length) return [`${at}: rollback "${bad[0]!.text}" cannot run in a transaction`];
-    }
-  }
+  if (r.kind === 'sql' && !r.sql.length) return [`${at}: rollback of kind sql has no statements`];
   if (r.kind === 'irreversible' && (!r.reason || !r.dataLost)) return [`${at}: an irreversible step must say why and what data is lost`];
   return [];
 }
 
-/**
- * The one exception to "one lock-taking statement per step": a swap (a type change's column swap,
- * dropping a column with its trigger) is several catalog changes that must commit together. It is
- * allowed when the step is one transaction whose first lock-taking statement is LOCK TABLE … IN
- * ACCESS EXCLUSIVE MODE of exactly the tables the claim holds in that mode (in an order the recipe
- * chooses to avoid deadlocks with the application): the locks are waited for once, under the
- * step's lock_timeout, and every later statement finds them held. How long they are held is the
- * claim's duration, bounded like any other by the small-table rule.
- */
-function lockedUpFront(step: Step, locking: ParsedStatement[]): boolean {
-  const first = locking[0]!;
-  if (!step.transactional || first.type !== 'LockStmt' || first.node.mode !== 8 || step.lock.mode !== 'ACCESS EXCLUSIVE') return false;
-  const claimed = [...step.lock.tables, ...(step.lock.alsoLocks ?? []).filter((a) => a.mode === 'ACCESS EXCLUSIVE').map((a) => a.table)];
-  const locked = ((first.node.relations as Node[]) ?? []).map((r) => `${r.RangeVar.schemaname ?? 'public'}.${r.RangeVar.relname}`);
-  return locked.length === claimed.length && claimed.every((t) => locked.includes(t));
-}
-
-/** Statements PostgreSQL refuses inside a transaction block. */
-export function nonTransactional(s: ParsedStatement): boolean {
-  const n = s.node;
-  switch (s.type) {
-    case 'IndexStmt':
-      return Boolean(n.concurrent);
-    case 'DropStmt':
-      return Boolean(n.concurrent);
-    case 'ReindexStmt':
-      return ((n.params as Node[] | undefined) ?? []).some((p) => p.DefElem?.defname === 'concurrently');
-    case 'VacuumStmt':
-    case 'CreatedbStmt':
-    case 'DropdbStmt':
-    case 'AlterSystemStmt':
-      return true;
-    case 'AlterTableStmt':
-      return ((n.cmds as Node[]) ?? []).some((c) => c.AlterTableCmd?.subtype === 'AT_DetachPartition' && c.AlterTableCmd?.def?.PartitionCmd?.concurrent);
-    default:
-      return false;
-  }
-}
-
-/** DDL that takes a lock on a table; function DDL, queries and DML (row locks) do not count. */
-export function takesTableLock(s: ParsedStatement): boolean {
-  switch (s.type) {
-    case 'SelectStmt':
-    case 'UpdateStmt':
-    case 'InsertStmt':
-    case 'DeleteStmt':
-    case 'CreateFunctionStmt':
-    case 'VariableSetStmt':
-      return false;
-    case 'DropStmt':
-      return s.node.removeType !== 'OBJECT_FUNCTION';
-    case 'ViewStmt':
-      // a new view locks only itself (and ACCESS SHARE on what it selects from); OR REPLACE locks an existing one
-      return Boolean(s.node.replace);
-    default:
-      return true;
-  }
-}
-
-/** server_version_num a statement needs, for the features that arrived after 11. */
-function minVersion(s: ParsedStatement): number {
-  if (s.type === 'ReindexStmt' && nonTransactional(s)) return 120000;
-  if (s.type === 'AlterTableStmt') {
-    for (const c of (s.node.cmds as Node[]) ?? []) {
-      const cmd = c.AlterTableCmd;
-      if (cmd?.subtype === 'AT_DetachPartition' && cmd.def?.PartitionCmd?.concurrent) return 140000;
-      if (cmd?.subtype === 'AT_AddConstraint' && cmd.def?.Constraint?.contype === 'CONSTR_NOTNULL') return 180000;
-    }
-  }
-  return 110000;
-}
+export { nonTransactional, takesTableLock } from '../engines/postgres/invariants.js';

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { PlanningError } from '../errors.js';
 import { intentSchema } from '../intents/types.js';
-import { PG_LOCK_MODES, PLAN_FORMAT, PLAN_VERSION, releaseIndex, type Plan } from './types.js';
+import { ENGINE_NAMES } from '../schema/snapshot.js';
+import { LOCK_MODES, MYSQL_ALGORITHMS, PLAN_FORMAT, PLAN_VERSION, releaseIndex, type Plan } from './types.js';
 
 /**
  * The plan file format as a zod schema, mirroring `types.ts` field for field (a compile-time
@@ -22,9 +23,9 @@ const tableRef = z.object({ schema: nonEmpty, name: nonEmpty }).strict();
 
 const engineInfo = z
   .object({
-    name: z.literal('postgres'),
-    version: nonEmpty.describe('Human version, e.g. "18.4".'),
-    versionNum: count.describe('server_version_num, e.g. 180004; version gates compare against it.'),
+    name: z.enum(ENGINE_NAMES),
+    version: nonEmpty.describe('Human version, e.g. "18.4", "10.11.19", "3.45.1".'),
+    versionNum: count.describe('The version as one number: PostgreSQL server_version_num (180004); MySQL/MariaDB major*10000+minor*100+patch (101119); SQLite SQLITE_VERSION_NUMBER (3045001). Version gates compare against it.'),
   })
   .strict();
 
@@ -67,7 +68,10 @@ const triggerSchema = z.object({ name: nonEmpty, function: nonEmpty, enabled: z.
 
 const lockClaim = z
   .object({
-    mode: z.enum([...PG_LOCK_MODES, 'none']).describe('Strongest table lock the step takes; "none" for application steps.'),
+    mode: z
+      .enum([...LOCK_MODES, 'none'])
+      .describe('Strongest table lock the step takes, in the engine\'s vocabulary (PostgreSQL lock modes, MySQL/MariaDB LOCK= levels, SQLite DATABASE WRITE); "none" for application steps.'),
+    algorithm: z.enum(MYSQL_ALGORITHMS).optional().describe('MySQL/MariaDB DDL: the ALGORITHM= the statement states.'),
     tables: z.array(nonEmpty).describe('Tables locked with `mode`, schema-qualified.'),
     blocksReads: z.boolean(),
     blocksWrites: z.boolean(),
@@ -75,7 +79,7 @@ const lockClaim = z
       .enum(['brief', 'scan', 'rewrite', 'rows'])
       .describe('brief: catalog change only; scan: held while the table is read once; rewrite: held while the table is rewritten; rows: row locks only, a batch at a time.'),
     alsoLocks: z
-      .array(z.object({ table: nonEmpty, mode: z.enum(PG_LOCK_MODES) }).strict())
+      .array(z.object({ table: nonEmpty, mode: z.enum(LOCK_MODES) }).strict())
       .optional()
       .describe('Other tables the step locks in another mode (e.g. ROW SHARE on the referenced table of a foreign key being validated).'),
   })

@@ -20,6 +20,29 @@ export const PG_LOCK_MODES = [
 export type PgLockMode = (typeof PG_LOCK_MODES)[number];
 
 /**
+ * MySQL/MariaDB: the concurrency an online ALTER allows, as its LOCK= clause names it. Every DDL
+ * step states it (with ALGORITHM=) so the server refuses instead of silently copying the table;
+ * the metadata lock each ALTER also takes is exclusive only briefly at its start and end.
+ */
+export const MYSQL_LOCK_MODES = ['LOCK=NONE', 'LOCK=SHARED', 'LOCK=EXCLUSIVE'] as const;
+export type MysqlLockMode = (typeof MYSQL_LOCK_MODES)[number];
+
+/** MySQL/MariaDB ALTER TABLE algorithms, cheapest first (NOCOPY is MariaDB's). */
+export const MYSQL_ALGORITHMS = ['INSTANT', 'NOCOPY', 'INPLACE', 'COPY'] as const;
+export type MysqlAlgorithm = (typeof MYSQL_ALGORITHMS)[number];
+
+/**
+ * SQLite locks the whole database, not a table: a writer holds the database write lock until it
+ * commits (in WAL mode readers go on; in rollback-journal mode they wait for the commit).
+ */
+export const SQLITE_LOCK_MODES = ['DATABASE WRITE'] as const;
+export type SqliteLockMode = (typeof SQLITE_LOCK_MODES)[number];
+
+/** Every lock mode a claim may name, whatever the engine. */
+export const LOCK_MODES = [...PG_LOCK_MODES, ...MYSQL_LOCK_MODES, ...SQLITE_LOCK_MODES] as const;
+export type LockMode = (typeof LOCK_MODES)[number];
+
+/**
  * How long the lock is held:
  * - brief: catalog change only, milliseconds once granted;
  * - scan: held while the table is read once (no rewrite);
@@ -29,8 +52,13 @@ export type PgLockMode = (typeof PG_LOCK_MODES)[number];
 export type LockDuration = 'brief' | 'scan' | 'rewrite' | 'rows';
 
 export interface LockClaim {
-  /** Strongest table lock the step takes on `tables`; "none" for application steps. */
-  mode: PgLockMode | 'none';
+  /**
+   * Strongest table lock the step takes on `tables` in the engine's own vocabulary (PostgreSQL
+   * lock modes, MySQL/MariaDB LOCK= levels, SQLite's database write lock); "none" for application steps.
+   */
+  mode: LockMode | 'none';
+  /** MySQL/MariaDB DDL: the ALGORITHM= the statement states (absent on other engines and for DML). */
+  algorithm?: MysqlAlgorithm;
   /** Tables locked with `mode`, schema-qualified. */
   tables: string[];
   blocksReads: boolean;
@@ -40,13 +68,13 @@ export interface LockClaim {
    * Other tables the step locks in another mode, observed like `mode` (e.g. the referenced table of
    * a foreign key's VALIDATE: ROW SHARE). Absent when the step locks only `tables`.
    */
-  alsoLocks?: { table: string; mode: PgLockMode }[];
+  alsoLocks?: { table: string; mode: LockMode }[];
 }
 
 export interface Timeouts {
-  /** Budget for each attempt to acquire the lock (PostgreSQL lock_timeout). */
+  /** Budget for each attempt to acquire the lock (PostgreSQL lock_timeout; MySQL/MariaDB lock_wait_timeout, whole seconds; SQLite busy_timeout). */
   lockTimeoutMs: number;
-  /** How many attempts after the first, on SQLSTATE 55P03 (lock_not_available). */
+  /** How many attempts after the first, on a lock wait timeout (PostgreSQL SQLSTATE 55P03, MySQL error 1205, SQLite SQLITE_BUSY). */
   retries: number;
   /** Backoff before retry k (k from 1): min(maxBackoffMs, initialBackoffMs * 2^(k-1)). */
   initialBackoffMs: number;

@@ -141,7 +141,8 @@ export function describeLock(lock: LockClaim, kind: Step['kind'] = 'app'): strin
   if (lock.mode === 'none') return kind === 'app' ? 'none (application deploy)' : 'no table lock';
   const on = lock.tables.length ? ` on ${lock.tables.join(', ')}` : '';
   const also = lock.alsoLocks?.length ? `; also ${lock.alsoLocks.map((a) => `${a.mode} on ${a.table}`).join(', ')}` : '';
-  return `${lock.mode}${on}; ${DURATION_WORDS[lock.duration]}; ${describeBlocking(lock)}${also}`;
+  const algorithm = lock.algorithm ? `ALGORITHM=${lock.algorithm}, ` : '';
+  return `${algorithm}${lock.mode}${on}; ${DURATION_WORDS[lock.duration]}; ${describeBlocking(lock)}${also}`;
 }
 
 export function describeTimeouts(t: Timeouts): string {

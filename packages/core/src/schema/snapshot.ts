@@ -7,15 +7,28 @@
 export const SNAPSHOT_FORMAT = 'liveshift.snapshot';
 export const SNAPSHOT_VERSION = 1;
 
-export type EngineName = 'postgres';
+export const ENGINE_NAMES = ['postgres', 'mysql', 'mariadb', 'sqlite'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
 
 export interface EngineInfo {
   name: EngineName;
-  /** Human version, e.g. "18.4". */
+  /** Human version, e.g. "18.4", "10.11.19", "3.45.1". */
   version: string;
-  /** server_version_num, e.g. 180004; version gates compare against this. */
+  /**
+   * The version as one comparable number; version gates compare against this.
+   * PostgreSQL: server_version_num (180004). MySQL/MariaDB: major*10000 + minor*100 + patch
+   * (80029, 101119). SQLite: SQLITE_VERSION_NUMBER, major*1000000 + minor*1000 + patch (3045001).
+   */
   versionNum: number;
 }
+
+/** How plans and messages name an engine. */
+export const ENGINE_LABELS: Record<EngineName, string> = {
+  postgres: 'PostgreSQL',
+  mysql: 'MySQL',
+  mariadb: 'MariaDB',
+  sqlite: 'SQLite',
+};
 
 export interface ColumnSchema {
   name: string;
@@ -65,6 +78,7 @@ export interface TriggerSchema {
 }
 
 export interface TableSchema {
+  /** PostgreSQL schema; MySQL/MariaDB database; SQLite attached database name ("main"). */
   schema: string;
   name: string;
   columns: ColumnSchema[];
