@@ -6,6 +6,7 @@ import { registerKnex } from './commands/knex.js';
 import { registerPlan } from './commands/plan.js';
 import { registerPrisma } from './commands/prisma.js';
 import { registerSnapshot } from './commands/snapshot.js';
+import { registerTypeorm } from './commands/typeorm.js';
 import { registerUmzug } from './commands/umzug.js';
 import { EXIT_BAD_INPUT, EXIT_OK, describeError, exitCodeOf } from './errors.js';
 
@@ -23,6 +24,8 @@ Examples:
   $ liveshift knex make "ALTER TABLE users RENAME COLUMN full_name TO display_name"   # then npx knex migrate:latest
   $ liveshift umzug make "ALTER TABLE users RENAME COLUMN full_name TO display_name"  # then node migrate up
   $ liveshift prisma make "ALTER TABLE users RENAME COLUMN full_name TO display_name" # then npx prisma migrate deploy
+  $ liveshift typeorm make "ALTER TABLE users RENAME COLUMN full_name TO display_name" -d src/data-source.ts
+  $ liveshift typeorm generate AddUserLocale -d src/data-source.ts  # migration:generate, as safe steps
 
 Run liveshift <command> --help for each command's options and examples.
 Exit codes: 0 done, 1 failed, 2 bad input, 3 waiting for a release to be confirmed.`;
@@ -52,6 +55,7 @@ export function createProgram(): Command {
   registerKnex(program);
   registerUmzug(program);
   registerPrisma(program);
+  registerTypeorm(program);
   const withHelp = (c: Command): void => {
     c.helpOption('-h, --help', 'show help');
     c.commands.forEach(withHelp);

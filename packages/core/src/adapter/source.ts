@@ -66,8 +66,8 @@ export interface StepModuleFramework {
   package: string;
   /** The file name for a step's unit (`20261125123407_<name>`), without the extension. */
   fileName(stamp: Date, name: string): string;
-  /** The module's code after its header, given the step number and how to import the plan module. */
-  module(step: number, planSpecifier: string): string;
+  /** The module's code after its header, given the step number, how to import the plan module and the file's own name (no extension). */
+  module(step: number, planSpecifier: string, fileName: string): string;
 }
 
 /**
@@ -78,12 +78,13 @@ export function stepModuleFiles(plan: Plan, options: EmitOptions, framework: Ste
   const extension = moduleExtension(options);
   const planFile = planModuleFile(plan, framework.fileName(options.now, changeName(plan, options.name)), { ...options, typesFrom: framework.package });
   const specifier = planModuleSpecifier(planFile, options);
-  const steps = migrationUnits(plan, options).map(
-    (unit): EmittedFile => ({
-      path: `${framework.fileName(unit.stamp, unit.name)}${extension}`,
+  const steps = migrationUnits(plan, options).map((unit): EmittedFile => {
+    const fileName = framework.fileName(unit.stamp, unit.name);
+    return {
+      path: `${fileName}${extension}`,
       step: unit.step.n,
-      contents: `${stepHeader(plan, unit.step, framework.name)}\n${framework.module(unit.step.n, specifier)}`,
-    }),
-  );
+      contents: `${stepHeader(plan, unit.step, framework.name)}\n${framework.module(unit.step.n, specifier, fileName)}`,
+    };
+  });
   return [...steps, planFile];
 }

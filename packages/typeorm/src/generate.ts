@@ -1,0 +1,84 @@
+import { loadParser, planChange, PlanningError, sqlToIntents, type IntentInput, type Plan, type PlanOptions, type SchemaSnapshot } from '@liveshift/core';
+import { errorMessage, introspectPostgres } from '@liveshift/runtime';
+import type { SchemaQuery, TypeormProject } from './data-source.js';
+
+/**
+ * The hook around `typeorm migration:generate`: TypeORM decides *what* changed, with the very
+ * machinery migration:generate uses (`dataSource.driver.createSchemaBuilder().log()`, the
+ * entities against the database); liveshift decides *how*. Each of TypeORM's up queries becomes
+ * intents, and the plan of all of them is written as safe migration classes instead of the one
+ * unsafe migration. TypeORM's down queries are not used: every plan step carries its own rollback.
+ * Anything liveshift cannot plan stops the whole change, naming the statement, and nothing is written.
+ */
+
+export interface EntityChange {
+  /** TypeORM's up queries, as it would write them into a migration. */
+  statements: string[];
+  intents: IntentInput[];
+  /** What the user should know before running the plan (a drop and an add that may be a rename). */
+  warnings: string[];
+}
+
+export interface PlannedEntityChange extends EntityChange {
+  plan: Plan;
+}
+
+/** TypeORM's pending change for the data source's entities, planned against the database's schema (or `snapshot`). */
+export async function planEntityChange(project: TypeormProject, options: { snapshot?: SchemaSnapshot; planOptions?: PlanOptions } = {}): Promise<PlannedEntityChange> {
+  const { queries, schema } = await project.withDataSource(async (dataSource, client) => {
+    const { upQueries } = await dataSource.driver.createSchemaBuilder().log();
+    return { queries: upQueries, schema: options.snapshot ?? (await introspectPostgres(client)) };
+  });
+  const change = await entityChange(queries);
+  const plan = await planChange({ sql: change.statements.map((s) => `${s};`).join('\n') }, schema, options.planOptions ?? {});
+  return { ...change, plan };
+}
+
+/** TypeORM's up queries → intents; every statement liveshift cannot plan is named, at once. */
+export async function entityChange(queries: readonly SchemaQuery[]): Promise<EntityChange> {
+  if (queries.length === 0) {
+    throw new PlanningError('no changes in the database schema were found: the entities and the database agree, so there is nothing to generate');
+  }
+  await loadParser();
+  const statements = queries.map((q) => q.query.trim().replace(/;$/, ''));
+  const intents: IntentInput[] = [];
+  const refused: string[] = [];
+  for (const [i, query] of queries.entries()) {
+    if (query.parameters && query.parameters.length > 0) {
+      refused.push(`  - ${statements[i]}\n    it carries parameters (TypeORM's own metadata table), which liveshift does not plan`);
+      continue;
+    }
+    try {
+      intents.push(...sqlToIntents(statements[i]!).map((s) => s.intent));
+    } catch (error) {
+      refused.push(`  - ${statements[i]}\n    ${errorMessage(error).split('\n')[0]}`);
+    }
+  }
+  if (refused.length > 0) {
+    throw new PlanningError(
+      `TypeORM's change has ${refused.length} statement${refused.length === 1 ? '' : 's'} liveshift cannot make safe, so nothing was written:\n${refused.join('\n')}\n` +
+        'Make those changes separately (liveshift typeorm make "<statement>" for the supported ones, typeorm migration:generate or by hand for the rest), then run liveshift typeorm generate again for what is left.',
+    );
+  }
+  return { statements, intents, warnings: renameWarnings(intents) };
+}
+
+function tableName(table: unknown): string {
+  return typeof table === 'string' ? table : (table as { name: string }).name;
+}
+
+/** TypeORM writes a renamed property as a drop and an add, which loses the column's data. */
+function renameWarnings(intents: IntentInput[]): string[] {
+  const warnings: string[] = [];
+  for (const drop of intents) {
+    if (drop.kind !== 'drop_column') continue;
+    for (const add of intents) {
+      if (add.kind !== 'add_column' || tableName(add.table) !== tableName(drop.table)) continue;
+      warnings.push(
+        `${tableName(drop.table)}: TypeORM drops ${drop.column} and adds ${add.column.name}. If that is a rename, do not run this plan (it loses ${drop.column}'s data): ` +
+          `plan the rename instead, liveshift typeorm make "ALTER TABLE ${tableName(drop.table)} RENAME COLUMN ${drop.column} TO ${add.column.name}", and generate again.`,
+      );
+    }
+  }
+  return warnings;
+}
