@@ -1,0 +1,16 @@
+export { nowMs } from './measure/clock.js';
+export type { QueryKind, QueryRecord, StepWindow, WindowPhase } from './measure/records.js';
+export { windowLabel } from './measure/records.js';
+export { percentile, latencyStats, summarise, windowOf } from './measure/summary.js';
+export type { LatencyStats, WindowSummary, Stall, FailureGroup, WorkloadSummary } from './measure/summary.js';
+export { LockMonitor, lockWaitMs } from './measure/lock-monitor.js';
+export type { LockWait, HeldLockSample, LockMonitorOptions, LockObservations, SessionRole } from './measure/lock-monitor.js';
+export { documentedMode, strongest, isStronger } from './measure/lock-modes.js';
+export { checkLockClaim, ownTableLocks, relationOids, sampledTableLocks } from './measure/lock-claims.js';
+export type { ClaimVerdict, LockClaimCheck, ObservationMethod } from './measure/lock-claims.js';
+export { startWorkload } from './workload/workload.js';
+export type { WorkloadHandle, WorkloadOptions } from './workload/workload.js';
+export { applicationFromPlan, applicationFromSnapshot, describeRelease, parseTableName, touchedTables } from './workload/application.js';
+export type { ApplicationRelease, ColumnUse, TableApplication } from './workload/application.js';
+export { valueFamily, parameterValue, seedExpression } from './workload/column-values.js';
+export type { ValueFamily } from './workload/column-values.js';

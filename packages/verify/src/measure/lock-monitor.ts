@@ -1,0 +1,139 @@
+import pg from 'pg';
+import type { PgLockMode } from '@liveshift/core';
+import { nowMs } from './clock.js';
+import { documentedMode } from './lock-modes.js';
+
+/**
+ * A monitor session that samples, every few milliseconds, which sessions of the database are
+ * waiting for a lock (pg_stat_activity, with pg_blocking_pids) and which table locks the plan's
+ * runner holds (pg_locks). Sampling sees waits longer than the interval; shorter ones do not
+ * matter to an application.
+ */
+
+export type SessionRole = 'workload' | 'plan' | 'other';
+
+/** One session waiting for one lock, from the first sample that saw it to the last. */
+export interface LockWait {
+  pid: number;
+  role: SessionRole;
+  applicationName: string;
+  /** pg_stat_activity.wait_event: "relation" (a table lock), "tuple"/"transactionid" (a row), ... */
+  waitEvent: string;
+  query: string;
+  firstSeenMs: number;
+  lastSeenMs: number;
+  blockedBy: number[];
+  /** The plan's runner was among the blockers. */
+  blockedByPlan: boolean;
+}
+
+/** A table lock the runner held when a sample was taken. */
+export interface HeldLockSample {
+  atMs: number;
+  relation: number;
+  mode: PgLockMode;
+}
+
+export interface LockMonitorOptions {
+  /** Backend pid of the session that runs the plan. */
+  runnerPid: number;
+  /** Backend pids of the workload's sessions. */
+  workloadPids: readonly number[];
+  intervalMs?: number;
+}
+
+export interface LockObservations {
+  waits: LockWait[];
+  runnerLocks: HeldLockSample[];
+  samples: number;
+}
+
+export class LockMonitor {
+  private running = true;
+  private readonly waits = new Map<string, LockWait>();
+  private readonly runnerLocks: HeldLockSample[] = [];
+  private samples = 0;
+  private loop: Promise<void> = Promise.resolve();
+  private failure: unknown;
+
+  private constructor(
+    private readonly client: pg.Client,
+    private readonly options: LockMonitorOptions,
+  ) {}
+
+  static async start(url: string, options: LockMonitorOptions): Promise<LockMonitor> {
+    const client = new pg.Client({ connectionString: url, application_name: 'liveshift-verify-monitor' });
+    client.on('error', () => {});
+    await client.connect();
+    const monitor = new LockMonitor(client, options);
+    monitor.loop = monitor.run();
+    return monitor;
+  }
+
+  /** Stops sampling, closes the session, returns everything seen. */
+  async stop(): Promise<LockObservations> {
+    this.running = false;
+    await this.loop;
+    await this.client.end().catch(() => {});
+    if (this.failure) throw this.failure;
+    return { waits: [...this.waits.values()].sort((a, b) => a.firstSeenMs - b.firstSeenMs), runnerLocks: this.runnerLocks, samples: this.samples };
+  }
+
+  private async run(): Promise<void> {
+    const interval = this.options.intervalMs ?? 10;
+    try {
+      while (this.running) {
+        const started = nowMs();
+        await this.sample();
+        const spent = nowMs() - started;
+        if (spent < interval) await new Promise((r) => setTimeout(r, interval - spent));
+      }
+    } catch (error) {
+      if (this.running) this.failure = error;
+    }
+  }
+
+  private async sample(): Promise<void> {
+    const { runnerPid, workloadPids } = this.options;
+    const waiting = await this.client.query<{ pid: number; application_name: string; wait_event: string; query: string; query_start: string; blockers: number[] }>(
+      `SELECT pid, application_name, wait_event, left(query, 300) AS query, query_start::text AS query_start, pg_blocking_pids(pid) AS blockers
+         FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+    );
+    const at = nowMs();
+    const held = await this.client.query<{ relation: number; mode: string }>(
+      `SELECT relation::int AS relation, mode FROM pg_locks WHERE pid = $1 AND locktype = 'relation' AND granted AND relation IS NOT NULL`,
+      [runnerPid],
+    );
+    this.samples++;
+    for (const row of held.rows) this.runnerLocks.push({ atMs: at, relation: row.relation, mode: documentedMode(row.mode) });
+    for (const row of waiting.rows) {
+      // one wait = one pid waiting in one statement
+      const key = `${row.pid}@${row.query_start}`;
+      const existing = this.waits.get(key);
+      const blockers = row.blockers ?? [];
+      if (existing) {
+        existing.lastSeenMs = at;
+        for (const b of blockers) if (!existing.blockedBy.includes(b)) existing.blockedBy.push(b);
+        existing.blockedByPlan ||= blockers.includes(runnerPid);
+        continue;
+      }
+      this.waits.set(key, {
+        pid: row.pid,
+        role: row.pid === runnerPid ? 'plan' : workloadPids.includes(row.pid) ? 'workload' : 'other',
+        applicationName: row.application_name,
+        waitEvent: row.wait_event,
+        query: row.query,
+        firstSeenMs: at,
+        lastSeenMs: at,
+        blockedBy: [...blockers],
+        blockedByPlan: blockers.includes(runnerPid),
+      });
+    }
+  }
+}
+
+/** The time a wait was seen for; a wait seen once lasted at least one interval. */
+export function lockWaitMs(wait: LockWait): number {
+  return wait.lastSeenMs - wait.firstSeenMs;
+}
