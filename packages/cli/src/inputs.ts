@@ -14,7 +14,7 @@ import {
   type PlanInput,
   type SchemaSnapshot,
 } from '@liveshift/core';
-import { connect, introspectPostgres, parseDatabaseUrl, redactUrl } from '@liveshift/runtime';
+import { connectSession, parseDatabaseUrl, redactUrl } from '@liveshift/runtime';
 import { UsageError } from './errors.js';
 import { info } from './output.js';
 
@@ -65,11 +65,11 @@ export async function loadSchema(source: SchemaSource): Promise<SchemaSnapshot> 
 export async function snapshotFromDatabase(url: string): Promise<SchemaSnapshot> {
   parseDatabaseUrl(url); // an unsupported or malformed URL is bad input, before anything is printed
   info(`reading the schema from ${redactUrl(url)}`);
-  const client = await connect(url);
+  const session = await connectSession(url);
   try {
-    return await introspectPostgres(client);
+    return await session.introspect();
   } finally {
-    await client.end().catch(() => {});
+    await session.close().catch(() => {});
   }
 }
 

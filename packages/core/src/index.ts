@@ -16,3 +16,5 @@ export * from './engines/postgres/locks.js';
 export { DEFAULT_SMALL_TABLE_BYTES, isSmallTable, formatBytes } from './engines/postgres/size.js';
 export * from './adapter/index.js';
 export * from './intents/catalog.js';
+export { enginePlanning } from './engines/registry.js';
+export type { EnginePlanning } from './engines/engine-planning.js';

@@ -1,25 +1,26 @@
 import type pg from 'pg';
-import { PLAN_FORMAT, type Plan, type Step } from '@liveshift/core';
+import { ENGINE_LABELS, PLAN_FORMAT, type EngineInfo, type Plan, type Step } from '@liveshift/core';
+import { isEngineSession, type EngineSession, type SessionStepContext } from './engine-session.js';
 import { EXIT_BAD_INPUT, LiveshiftError } from './errors.js';
-import { withPlanLock } from './plan-lock.js';
 import type { BackfillProgressCallback } from './postgres/backfill.js';
-import { evaluateCheckpoint } from './postgres/checkpoint.js';
-import { executeDatabaseStep, stepLabel } from './postgres/execute-step.js';
-import { engineInfo } from './postgres/introspect.js';
-import { executeRollback, rollbackWaitingMessage } from './postgres/rollback.js';
+import { postgresSession } from './postgres/session.js';
 import { createBackfillProgressReporter } from './progress.js';
 import { confirmedRelease, releaseGate, waitingMessage, type WaitingForRelease } from './release-gate.js';
-import {
-  ensureStateTable,
-  markStepDone,
-  markStepRolledBack,
-  markStepRunning,
-  planId as computePlanId,
-  readStepStates,
-  type StepState,
-} from './state.js';
+import { rollbackWaitingMessage, stepLabel } from './rollback.js';
+import { planId as computePlanId, type StepState } from './state.js';
 
-/** Runs a plan's steps in order against one database, recording progress there (DESIGN §8). */
+/**
+ * Runs a plan's steps in order against one database, recording progress there (DESIGN §8). The
+ * rules (order, releases, interruption, rollback order) are engine-neutral; each engine's session
+ * runs the statements. A pg client is accepted as is and seen as a PostgreSQL session.
+ */
+
+/** A database to run a plan on: an engine session, or a pg client (PostgreSQL). */
+export type PlanTarget = EngineSession | pg.ClientBase;
+
+function sessionOf(target: PlanTarget): EngineSession {
+  return isEngineSession(target) ? target : postgresSession(target);
+}
 
 export interface ApplyOptions {
   /** Run only this step; every earlier step must be done. */
@@ -32,7 +33,10 @@ export interface ApplyOptions {
   log?: (message: string) => void;
   /** Backfill progress; a bar or periodic lines on standard error by default, false for none. */
   onProgress?: BackfillProgressCallback | false;
-  /** Called inside a transactional step's transaction, locks still held (tests read pg_locks). */
+  /**
+   * Called inside a transactional step's transaction, locks still held (tests read pg_locks), with
+   * the engine's connection: a pg client on PostgreSQL, the session's own connection elsewhere.
+   */
   observe?: (step: Step, client: pg.ClientBase) => Promise<void>;
   /** Environment to read LIVESHIFT_DEPLOYED from. Default process.env. */
   env?: NodeJS.ProcessEnv;
@@ -69,18 +73,19 @@ export interface RollbackResult {
 
 const writeToStderr = (message: string) => process.stderr.write(`${message}\n`);
 
-export async function applyPlan(client: pg.ClientBase, plan: Plan, options: ApplyOptions = {}): Promise<ApplyResult> {
-  validatePlan(plan);
+export async function applyPlan(target: PlanTarget, plan: Plan, options: ApplyOptions = {}): Promise<ApplyResult> {
+  const session = sessionOf(target);
+  validatePlan(plan, session);
   const log = options.log ?? writeToStderr;
   const onProgress = options.onProgress === false ? undefined : (options.onProgress ?? createBackfillProgressReporter());
   const deployed = confirmedRelease(options.deployed, options.env);
   const targets = selectSteps(plan, options);
   const id = computePlanId(plan);
 
-  await ensureStateTable(client);
-  return withPlanLock(client, id, async () => {
-    await checkServerVersion(client, plan, log);
-    const states = await readStepStates(client, id);
+  await session.ensureStateTable();
+  return session.withPlanLock(id, async () => {
+    checkServerVersion(await session.serverInfo(), plan, log);
+    const states = await session.readStepStates(id);
     const result: ApplyResult = { planId: id, ran: [], skipped: [] };
 
     if (options.step !== undefined && states.get(options.step)?.status !== 'done') {
@@ -109,11 +114,13 @@ export async function applyPlan(client: pg.ClientBase, plan: Plan, options: Appl
       }
       if (step.kind === 'app') {
         log(`${stepLabel(step)}: release ${step.deploy} confirmed live (${deployed}): ${step.instruction}`);
-        await markStepDone(client, id, step.n);
+        await session.markStepDone(id, step.n);
         result.ran.push(step.n);
         continue;
       }
-      await runDatabaseStep(client, step, state, id, { log, onProgress, observe: options.observe });
+      // the observer gets the engine's own connection: a pg client on PostgreSQL
+      const observe = options.observe as SessionStepContext['observe'];
+      await runDatabaseStep(session, step, state, id, { log, onProgress, observe });
       result.ran.push(step.n);
     }
     return result;
@@ -121,58 +128,50 @@ export async function applyPlan(client: pg.ClientBase, plan: Plan, options: Appl
 }
 
 async function runDatabaseStep(
-  client: pg.ClientBase,
+  session: EngineSession,
   step: Step,
   state: StepState | undefined,
   id: string,
-  context: { log: (message: string) => void; onProgress?: BackfillProgressCallback; observe?: ApplyOptions['observe'] },
+  context: Omit<SessionStepContext, 'planId' | 'resumeFrom'>,
 ): Promise<void> {
   const label = stepLabel(step);
   const interrupted = state?.status === 'running';
   // an interrupted DDL step may have committed before the runner died: its checkpoint tells
   // (backfills resume from their cursor instead, without a possibly slow checkpoint scan)
-  if (interrupted && !step.backfill && step.checkpoint && (await checkpointAlreadyMet(client, step))) {
+  if (interrupted && !step.backfill && step.checkpoint && (await session.checkpointMet(step.checkpoint))) {
     context.log(`${label}: an earlier run was interrupted after the change took effect (checkpoint holds); marking it done`);
-    await markStepDone(client, id, step.n);
+    await session.markStepDone(id, step.n);
     return;
   }
   context.log(`${label}: ${interrupted ? 'running again after an interrupted run' : 'running'}`);
-  await markStepRunning(client, id, step.n, !interrupted);
-  await executeDatabaseStep(client, step, {
+  await session.markStepRunning(id, step.n, !interrupted);
+  await session.executeDatabaseStep(step, {
     planId: id,
     log: context.log,
     onProgress: context.onProgress,
     observe: context.observe,
     resumeFrom: interrupted ? { cursor: state.cursor, upperKey: state.upperKey } : { cursor: null, upperKey: null },
   });
-  await markStepDone(client, id, step.n);
+  await session.markStepDone(id, step.n);
   context.log(`${label}: done`);
-}
-
-async function checkpointAlreadyMet(client: pg.ClientBase, step: Step): Promise<boolean> {
-  try {
-    return (await evaluateCheckpoint(client, step.checkpoint!)).met;
-  } catch {
-    // e.g. the checkpoint names an object the step has not created yet
-    return false;
-  }
 }
 
 /**
  * Undoes step `n`. Rollbacks go in reverse order: a step cannot be rolled back while a later step
  * is applied (or interrupted half-way).
  */
-export async function rollbackPlanStep(client: pg.ClientBase, plan: Plan, n: number, options: RollbackOptions = {}): Promise<RollbackResult> {
-  validatePlan(plan);
+export async function rollbackPlanStep(target: PlanTarget, plan: Plan, n: number, options: RollbackOptions = {}): Promise<RollbackResult> {
+  const session = sessionOf(target);
+  validatePlan(plan, session);
   const log = options.log ?? writeToStderr;
   const deployed = confirmedRelease(options.deployed, options.env);
   const step = plan.steps.find((s) => s.n === n);
   if (!step) throw new LiveshiftError(`the plan has no step ${n} (steps 1 to ${plan.steps.length})`, EXIT_BAD_INPUT);
   const id = computePlanId(plan);
 
-  await ensureStateTable(client);
-  return withPlanLock(client, id, async () => {
-    const states = await readStepStates(client, id);
+  await session.ensureStateTable();
+  return session.withPlanLock(id, async () => {
+    const states = await session.readStepStates(id);
     const applied = (s: number) => {
       const status = states.get(s)?.status;
       return status === 'done' || status === 'running';
@@ -190,23 +189,29 @@ export async function rollbackPlanStep(client: pg.ClientBase, plan: Plan, n: num
       log(message);
       return { planId: id, step: n, rolledBack: false, message };
     }
-    const outcome = await executeRollback(client, step, { deployed, log });
+    const outcome = await session.executeRollback(step, { deployed, log });
     if (!outcome.rolledBack) {
       const message = rollbackWaitingMessage(outcome.waitingFor);
       if (options.logWaiting !== false) log(message);
       return { planId: id, step: n, rolledBack: false, message, waitingFor: outcome.waitingFor };
     }
-    await markStepRolledBack(client, id, n);
+    await session.markStepRolledBack(id, n);
     return { planId: id, step: n, rolledBack: true, message: outcome.message };
   });
 }
 
-function validatePlan(plan: Plan): void {
+/** MySQL and MariaDB plans differ (gates, syntax): each runs only on its own flavour. */
+function validatePlan(plan: Plan, session: EngineSession): void {
   if (plan?.format !== PLAN_FORMAT || !Array.isArray(plan.steps)) {
     throw new LiveshiftError(`not a liveshift plan (expected "format": "${PLAN_FORMAT}")`, EXIT_BAD_INPUT);
   }
-  if (plan.engine?.name !== 'postgres') {
-    throw new LiveshiftError(`this plan targets ${String(plan.engine?.name)}; the runtime applies PostgreSQL plans only`, EXIT_BAD_INPUT);
+  const planned = plan.engine?.name;
+  const family = (name: string | undefined) => (name === 'mariadb' ? 'mysql' : name);
+  if (family(planned) !== family(session.engine)) {
+    throw new LiveshiftError(
+      `this plan was made for ${ENGINE_LABELS[planned] ?? String(planned)} but the database is ${ENGINE_LABELS[session.engine]}; make the plan against this database`,
+      EXIT_BAD_INPUT,
+    );
   }
   plan.steps.forEach((step, i) => {
     if (step.n !== i + 1) throw new LiveshiftError(`invalid plan: step at position ${i + 1} is numbered ${step.n}; steps must be numbered 1, 2, 3, ...`, EXIT_BAD_INPUT);
@@ -232,18 +237,28 @@ function selectSteps(plan: Plan, options: ApplyOptions): Step[] {
   return plan.steps.filter((s) => s.n <= through);
 }
 
-/** A plan relies on the behaviour of the version it was made for; an older server may lack it. */
-async function checkServerVersion(client: pg.ClientBase, plan: Plan, log: (message: string) => void): Promise<void> {
-  const server = await engineInfo(client);
-  const major = (versionNum: number) => Math.floor(versionNum / 10000);
+/**
+ * A plan relies on the behaviour of the version it was made for; an older server may lack it.
+ * Compared by major version on PostgreSQL (minor releases keep behaviour), by the full version
+ * number elsewhere (MySQL changes DDL behaviour in minor releases: 8.0.12, 8.0.29).
+ */
+function checkServerVersion(server: EngineInfo, plan: Plan, log: (message: string) => void): void {
+  const label = ENGINE_LABELS[server.name];
+  if (server.name !== plan.engine.name) {
+    throw new LiveshiftError(
+      `this plan was made for ${ENGINE_LABELS[plan.engine.name]} ${plan.engine.version} but the server is ${label} ${server.version}; make the plan against this server`,
+      EXIT_BAD_INPUT,
+    );
+  }
+  const major = (versionNum: number) => (server.name === 'postgres' ? Math.floor(versionNum / 10000) : versionNum);
   if (major(server.versionNum) < major(plan.engine.versionNum)) {
     throw new LiveshiftError(
-      `this plan was made for PostgreSQL ${plan.engine.version} but the server runs ${server.version}: ` +
+      `this plan was made for ${label} ${plan.engine.version} but the server runs ${server.version}: ` +
         'its steps may rely on behaviour this version lacks; make the plan again against this server',
       EXIT_BAD_INPUT,
     );
   }
   if (major(server.versionNum) > major(plan.engine.versionNum)) {
-    log(`note: this plan was made for PostgreSQL ${plan.engine.version}; the server runs ${server.version}`);
+    log(`note: this plan was made for ${label} ${plan.engine.version}; the server runs ${server.version}`);
   }
 }

@@ -1,9 +1,8 @@
-import type pg from 'pg';
 import type { Plan } from '@liveshift/core';
-import { applyPlan, rollbackPlanStep } from './apply.js';
+import { applyPlan, rollbackPlanStep, type PlanTarget } from './apply.js';
 import { EXIT_BAD_INPUT, EXIT_WAITING_FOR_RELEASE, LiveshiftError } from './errors.js';
 import { DEPLOYED_ENV } from './release-gate.js';
-import { stepLabel } from './postgres/execute-step.js';
+import { stepLabel } from './rollback.js';
 
 /**
  * What a migration file emitted for a framework runs: exactly one plan step, or an error that the
@@ -28,7 +27,7 @@ function rerunLine(release: string, command: string | undefined, confirmed: 'dep
 }
 
 /** `up`: runs step `n` (after checking the steps before it are done and its release is confirmed). */
-export async function migrateStepUp(client: pg.ClientBase, plan: Plan, n: number, options: MigrationStepOptions = {}): Promise<void> {
+export async function migrateStepUp(client: PlanTarget, plan: Plan, n: number, options: MigrationStepOptions = {}): Promise<void> {
   const result = await applyPlan(client, plan, { step: n, env: options.env, log: options.log, logWaiting: false });
   if (result.waitingFor) {
     const { step, release, instruction } = result.waitingFor;
@@ -44,7 +43,7 @@ export async function migrateStepUp(client: pg.ClientBase, plan: Plan, n: number
  * `down`: undoes step `n`. Past the point of no return it refuses, saying what was lost and that
  * only a restore brings it back; an application step waits until the older release is live again.
  */
-export async function migrateStepDown(client: pg.ClientBase, plan: Plan, n: number, options: MigrationStepOptions = {}): Promise<void> {
+export async function migrateStepDown(client: PlanTarget, plan: Plan, n: number, options: MigrationStepOptions = {}): Promise<void> {
   const step = plan.steps.find((s) => s.n === n);
   if (step?.rollback.kind === 'irreversible') {
     throw new LiveshiftError(

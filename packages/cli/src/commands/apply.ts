@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
-import { loadParser, parsePlanJson, planViolations, type Plan } from '@liveshift/core';
-import { applyPlan, connect, redactUrl, rollbackPlanStep } from '@liveshift/runtime';
+import { enginePlanning, parsePlanJson, planViolations, type Plan } from '@liveshift/core';
+import { applyPlan, connectSession, redactUrl, rollbackPlanStep } from '@liveshift/runtime';
 import { EXIT_WAITING, UsageError } from '../errors.js';
 import { integerOption, readUserFile, releaseOption } from '../inputs.js';
 import { info } from '../output.js';
@@ -71,7 +71,7 @@ export function registerApply(program: Command): void {
       const plan = parsePlanJson(await readUserFile(planFile, 'plan'), planFile);
       // the DESIGN invariants, checked with the real parser before anything runs (the small-table
       // threshold is a planning option the file does not record, so that one was checked when planning)
-      await loadParser();
+      await enginePlanning(plan.engine.name).prepare();
       const violations = planViolations(plan, { smallTableBytes: Number.POSITIVE_INFINITY });
       if (violations.length) throw new UsageError(`${planFile} breaks the plan invariants:\n  ${violations.join('\n  ')}`);
       for (const k of ['step', 'through', 'rollback'] as const) {
@@ -81,7 +81,7 @@ export function registerApply(program: Command): void {
         }
       }
 
-      const client = await connect(flags.db);
+      const client = await connectSession(flags.db);
       try {
         if (flags.rollback !== undefined) {
           const result = await rollbackPlanStep(client, plan, flags.rollback, { log: info, deployed: flags.deployed });
@@ -111,7 +111,7 @@ export function registerApply(program: Command): void {
           process.exitCode = EXIT_WAITING;
         }
       } finally {
-        await client.end().catch(() => {});
+        await client.close().catch(() => {});
       }
     });
 }

@@ -7,6 +7,7 @@ import { assertCheckpoint } from './checkpoint.js';
 import { executeStatements } from './execute-ddl.js';
 import type { IndexLocation } from './invalid-index.js';
 import { DEFAULT_TIMEOUTS } from './lock-retry.js';
+import { stepLabel } from '../rollback.js';
 
 /** Runs one database step (ddl, backfill, validate) and checks its checkpoint; no ordering or state rules. */
 
@@ -14,15 +15,13 @@ export interface DatabaseStepContext {
   planId: string;
   log: (message: string) => void;
   onProgress?: BackfillProgressCallback;
+  /** Called with the step's own pg client inside its transaction (typed unknown to fit every engine's session). */
   observe?: (step: Step, client: pg.ClientBase) => Promise<void>;
   /** What an interrupted earlier run of a backfill left (nulls for a fresh start). */
   resumeFrom: { cursor: BackfillCursor | null; upperKey: string[] | null };
 }
 
-/** "step 3 (Backfill display_name)" */
-export function stepLabel(step: Pick<Step, 'n' | 'title'>): string {
-  return `step ${step.n} (${step.title})`;
-}
+export { stepLabel } from '../rollback.js';
 
 /** Indexes a non-transactional step builds, named by its declared changes: no SQL is parsed. */
 export function indexesBuiltBy(step: Pick<Step, 'changes'>): IndexLocation[] {
