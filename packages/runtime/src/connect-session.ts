@@ -1,3 +1,5 @@
+import type pg from 'pg';
+import type { EngineName } from '@liveshift/core';
 import type { EngineSession } from './engine-session.js';
 import { connect, parseDatabaseUrl, type DatabaseEngine } from './connect.js';
 import { postgresSession } from './postgres/session.js';
@@ -17,4 +19,28 @@ export async function connectSession(url: string): Promise<EngineSession> {
   const open = OPENERS[target.engine];
   if (!open) throw new Error(`internal error: no session opener for ${target.engine}`);
   return open(url);
+}
+
+/**
+ * How each engine sees a connection a framework already holds (a connection from knex's pool, an
+ * Umzug context): the session borrows it and never closes it. Each returns undefined when the
+ * value is not that engine's connection.
+ */
+const WRAPPERS: Partial<Record<DatabaseEngine, (connection: unknown) => EngineSession | undefined>> = {
+  postgres: (connection) => (isPgClient(connection) ? postgresSession(connection) : undefined),
+};
+
+function isPgClient(value: unknown): value is pg.ClientBase {
+  // a pg Client (or pooled client) has query() and a connection parameters object; a Pool has totalCount
+  return typeof value === 'object' && value !== null && typeof (value as { query?: unknown }).query === 'function' && 'connectionParameters' in value && !('totalCount' in value);
+}
+
+/** The engine family a plan's engine runs on (MySQL and MariaDB share a runtime). */
+export function runtimeEngineOf(engine: EngineName): DatabaseEngine {
+  return engine === 'mariadb' ? 'mysql' : engine;
+}
+
+/** A session over a connection the caller owns, for a plan made for `engine`; undefined when `connection` is not one. */
+export function sessionOverConnection(engine: EngineName, connection: unknown): EngineSession | undefined {
+  return WRAPPERS[runtimeEngineOf(engine)]?.(connection);
 }

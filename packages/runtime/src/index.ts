@@ -2,7 +2,7 @@ export { LiveshiftError, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_WAITING_FOR_RELEASE, 
 export type { LiveshiftExitCode, LiveshiftErrorOptions } from './errors.js';
 export { connect, parseDatabaseUrl, redactUrl } from './connect.js';
 export type { DatabaseEngine, DatabaseTarget } from './connect.js';
-export { connectSession } from './connect-session.js';
+export { connectSession, runtimeEngineOf, sessionOverConnection } from './connect-session.js';
 export { isEngineSession } from './engine-session.js';
 export type { EngineSession, SessionStepContext } from './engine-session.js';
 export { postgresSession } from './postgres/session.js';
