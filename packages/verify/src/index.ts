@@ -14,3 +14,11 @@ export { applicationFromPlan, applicationFromSnapshot, describeRelease, parseTab
 export type { ApplicationRelease, ColumnUse, TableApplication } from './workload/application.js';
 export { valueFamily, parameterValue, seedExpression } from './workload/column-values.js';
 export type { ValueFamily } from './workload/column-values.js';
+export { createScratchDatabase, withDatabase, SCRATCH_PREFIX } from './scratch/scratch-database.js';
+export type { ScratchDatabase } from './scratch/scratch-database.js';
+export { copySchema, seedRows, addForeignKeys, tablesWithReferences } from './scratch/copy-schema.js';
+export type { CopiedSchema } from './scratch/copy-schema.js';
+export { verifyPlan } from './run/verify-plan.js';
+export type { VerifyPlanOptions, VerifyResult, StepResult, PhaseResult, CheckpointCheck } from './run/verify-plan.js';
+export { verifyOnScratch } from './run/verify-on-scratch.js';
+export type { VerifyOnScratchOptions, VerifyOnScratchResult, ScratchReport } from './run/verify-on-scratch.js';
