@@ -145,10 +145,14 @@ async function projectModule(fromFile: string, specifier: string): Promise<strin
 
 /** TypeScript data sources (and the entities they import) load through tsx, for import() and require() alike. */
 async function registerTsx(fromFile: string): Promise<void> {
-  for (const api of ['tsx/esm/api', 'tsx/cjs/api']) {
-    const href = await projectModule(fromFile, api);
-    if (!href) return;
-    const { register } = (await import(href)) as { register: () => unknown };
-    register();
+  for (const base of [fromFile, import.meta.url]) {
+    const require = createRequire(base);
+    try {
+      // tsx's CommonJS entries of its two register APIs (its ES entry cannot be import()ed by path)
+      for (const api of ['tsx/esm/api', 'tsx/cjs/api']) (require(api) as { register: () => unknown }).register();
+      return;
+    } catch {
+      // no tsx there: try the next place; without any, loading says which loader is missing
+    }
   }
 }

@@ -123,7 +123,9 @@ async function writeClasses(project: TypeormProject, plan: Plan, flags: TypeormF
   const dir = flags.dir ? path.resolve(flags.dir) : project.migrationsDirectory;
   if (!dir) throw new UsageError(`${relative(project.dataSourceFile)} lists its migrations as classes, not a glob: pass --dir <folder> for the new files (and add them to the data source)`);
   const language = flags.outputJs ? 'js' : flags.extension ?? project.language;
-  const files = typeormAdapter.emit(plan, { now: nextStamp(dir), name, language, moduleSystem: moduleSystemOf(dir) });
+  // TypeORM names are PascalCase (AddUserLocale): keep their words apart in the snake-case change name
+  const changeName = name?.replace(/([a-z0-9])([A-Z])/g, '$1_$2');
+  const files = typeormAdapter.emit(plan, { now: nextStamp(dir), name: changeName, language, moduleSystem: moduleSystemOf(dir) });
   const written = await writeMigrationFiles(dir, files);
   reportWritten(files, written, runInstructions(project, plan, files));
 }
