@@ -2,10 +2,9 @@ import { performance } from 'node:perf_hooks';
 import { planChange, type PlanOptions } from '@liveshift/core';
 import { applyPlan, connect, introspectPostgres } from '@liveshift/runtime';
 import type pg from 'pg';
-import { application, fullName, type AppVersion } from './application.js';
+import { applicationFromPlan, applicationFromSnapshot, startWorkload, type ApplicationRelease } from '@liveshift/verify';
 import type { BenchDatabases } from './databases.js';
 import { TABLE } from './table.js';
-import { startWorkload } from './workload.js';
 
 /**
  * Backfill speed of the plan's keyset-batched backfill (the rename's copy of full_name into
@@ -38,8 +37,6 @@ export interface BackfillThroughputOptions {
 }
 
 const RENAME = 'ALTER TABLE accounts RENAME COLUMN full_name TO display_name';
-/** While both columns exist the application writes both (the rename plan's dual-write release). */
-const DUAL_WRITE: AppVersion = { release: 'A+1', reads: 'full_name', writes: ['full_name', 'display_name'] };
 
 export async function measureBackfillThroughput(databases: BenchDatabases, rows: number, options: BackfillThroughputOptions = {}): Promise<BackfillThroughputResult> {
   const log = options.log ?? (() => {});
@@ -49,7 +46,9 @@ export async function measureBackfillThroughput(databases: BenchDatabases, rows:
   const single = async (withWorkload: boolean) =>
     inFreshCopy(databases, rows, async (client, url) => {
       await client.query(`ALTER TABLE ${TABLE} ADD COLUMN display_name text`);
-      return whileApplicationRuns(url, withWorkload, rows, options, async () => {
+      // the application writes both columns, as the plan's dual-write release does
+      const dualWrite = applicationFromSnapshot(await introspectPostgres(client), [`public.${TABLE}`]);
+      return whileApplicationRuns(url, withWorkload ? dualWrite : undefined, options, async () => {
         const started = performance.now();
         const result = await client.query(`UPDATE ${TABLE} SET display_name = full_name WHERE display_name IS DISTINCT FROM full_name`);
         return measurement(result.rowCount ?? 0, performance.now() - started);
@@ -58,14 +57,17 @@ export async function measureBackfillThroughput(databases: BenchDatabases, rows:
 
   const batched = async (withWorkload: boolean) =>
     inFreshCopy(databases, rows, async (client, url) => {
-      const plan = await planChange({ sql: RENAME }, await introspectPostgres(client), planOptions);
+      const before = await introspectPostgres(client);
+      const plan = await planChange({ sql: RENAME }, before, planOptions);
       const backfillStep = plan.steps.find((s) => s.kind === 'backfill' && s.backfill);
       if (!backfillStep?.backfill) throw new Error('internal error: the rename plan has no backfill step');
       batchSize = backfillStep.backfill.batchSize;
       const quiet = { log: () => {}, onProgress: false as const };
       // the steps before the backfill: add the column, the dual-write release
       for (const step of plan.steps.filter((s) => s.n < backfillStep.n)) await applyPlan(client, plan, { step: step.n, deployed: step.deploy, ...quiet });
-      return whileApplicationRuns(url, withWorkload, rows, options, async () => {
+      const dualWrite = applicationFromPlan(plan, before).filter((r) => r.deployedAtStep !== null && r.deployedAtStep < backfillStep.n).pop();
+      if (!dualWrite) throw new Error('internal error: the rename plan deploys no release before its backfill');
+      return whileApplicationRuns(url, withWorkload ? dualWrite : undefined, options, async () => {
         let updated = 0;
         const started = performance.now();
         await applyPlan(client, plan, {
@@ -109,10 +111,10 @@ async function inFreshCopy<T>(databases: BenchDatabases, rows: number, body: (cl
   }
 }
 
-/** Runs `measure` with the dual-writing application running (when `enabled`) on the same table. */
-async function whileApplicationRuns<T>(url: string, enabled: boolean, rows: number, options: BackfillThroughputOptions, measure: () => Promise<T>): Promise<T> {
-  if (!enabled) return measure();
-  const workload = await startWorkload({ url, application: application(DUAL_WRITE, fullName, rows), connections: options.connections, pauseMs: options.pauseMs });
+/** Runs `measure` while `release` of the application runs on the same table (when given). */
+async function whileApplicationRuns<T>(url: string, release: ApplicationRelease | undefined, options: BackfillThroughputOptions, measure: () => Promise<T>): Promise<T> {
+  if (!release) return measure();
+  const workload = await startWorkload({ url, releases: [release], connections: options.connections, pauseMs: options.pauseMs, queryTimeoutMs: 0 });
   try {
     return await measure();
   } finally {

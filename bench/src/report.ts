@@ -45,14 +45,19 @@ export function renderMarkdown(report: BenchReport, chartFile = 'stall-chart.svg
   lines.push(
     `Run ${context.startedAt.toISOString()} on PostgreSQL ${context.serverVersion} (embedded, durability off), ${context.cpus} CPU${context.cpus === 1 ? '' : 's'}, Node ${context.node}. ` +
       `Both variants of a case ran in the same run, each on a fresh copy of the same seeded table, under the same application workload ` +
-      `(${context.connections} connections, each sending point reads, updates and inserts in turn with ${context.pauseMs} ms between queries).`,
+      `(${context.connections} connections, ${context.pauseMs} ms between two queries of one connection).`,
   );
   lines.push('');
   lines.push(
     '**Absolute times are machine-dependent** (and this machine is shared); compare the ratios, which were taken in one run. ' +
-      'Longest stall: the longest any single application query waited among those sent while the change ran. ' +
-      `p99: of the same queries. Total: from sending the change until it was done, including the ${context.deployLagMs} ms a deploy takes to go live where the application's queries change (the rename). ` +
+      'Longest stall: the longest any single application query waited, among the queries that overlapped the change (for the plan, the step it overlapped most is named). ' +
+      `p99: of the same queries. Failed: failed / sent. Total: from sending the change until it was done, including the ${context.deployLagMs} ms a deploy takes to go live where the application's queries change (the rename). ` +
       `Lock queue: a transaction that read the table holds it for ${formatMs(context.blockerHoldMs)} after the change arrives.`,
+  );
+  lines.push('');
+  lines.push(
+    'The application is the synthetic one of @liveshift/verify: point reads by primary key, updates and inserts, on the columns the deployed release may use ' +
+      '(for the plan, one release per application step; for the naive statement, today\'s code until the new code is live). No statement_timeout.',
   );
   lines.push('');
   lines.push('## Naive statement vs plan');
@@ -61,7 +66,7 @@ export function renderMarkdown(report: BenchReport, chartFile = 'stall-chart.svg
   lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of report.cases) {
     lines.push(
-      `| ${r.title} | ${formatRows(r.rows)} | ${formatMs(r.naive.workload.longestStallMs)} | ${formatMs(r.plan.workload.longestStallMs)} | ${formatRatio(stallRatio(r))} | ` +
+      `| ${r.title} | ${formatRows(r.rows)} | ${formatMs(r.naive.workload.longestStallMs)} | ${formatMs(r.plan.workload.longestStallMs)}${r.plan.workload.longestStallDuring ? ` (${r.plan.workload.longestStallDuring})` : ''} | ${formatRatio(stallRatio(r))} | ` +
         `${formatMs(r.naive.workload.p99Ms)} | ${formatMs(r.plan.workload.p99Ms)} | ${failed(r.naive.workload)} | ${failed(r.plan.workload)} | ` +
         `${formatMs(r.naive.totalMs)} | ${formatMs(r.plan.totalMs)} | ${r.plan.steps} |`,
     );

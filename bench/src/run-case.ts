@@ -1,19 +1,27 @@
-import { performance } from 'node:perf_hooks';
-import { planChange, type Plan, type PlanOptions, type SchemaSnapshot } from '@liveshift/core';
+import { planChange, snapshotsAfterSteps, type Plan, type PlanOptions, type SchemaSnapshot } from '@liveshift/core';
 import { applyPlan, connect, introspectPostgres } from '@liveshift/runtime';
+import {
+  applicationFromPlan,
+  nowMs,
+  startWorkload,
+  touchedTables,
+  windowLabel,
+  type ApplicationRelease,
+  type StepWindow,
+  type WorkloadHandle,
+} from '@liveshift/verify';
 import type pg from 'pg';
-import { application, naiveVersions, planVersions, sameQueries, type AppVersion } from './application.js';
+import { AFTER, naiveReleases, queriesDiffer } from './application.js';
 import type { BenchCase } from './cases/index.js';
 import type { BenchDatabases } from './databases.js';
-import { summarize, type WorkloadSummary } from './measure.js';
+import { summarizeChange, type ChangeSummary } from './measure.js';
 import { TABLE } from './table.js';
-import { startWorkload, type RunningWorkload } from './workload.js';
 
 /** One way of making the change (the naive statement or the plan), as the application saw it. */
 export interface VariantResult {
   /** From sending the change until it was done and the application that goes with it was live (the plan: every step). */
   totalMs: number;
-  workload: WorkloadSummary;
+  workload: ChangeSummary;
   /** The schema once the change was done (introspected). */
   schema: SchemaSnapshot;
 }
@@ -33,7 +41,7 @@ export interface RunCaseOptions {
   planOptions?: PlanOptions;
   /** Lock-queue case: how long the long transaction keeps the table after the change arrives. Default 10 s. */
   blockerHoldMs?: number;
-  /** Workload connections and think time. */
+  /** Workload sessions and the pause between two queries of one session. */
   connections?: number;
   pauseMs?: number;
   /** The application runs this long before the change and after it. Default 500 ms. */
@@ -41,7 +49,7 @@ export interface RunCaseOptions {
   /**
    * A deploy is not instant: a new application version is live this long after it is asked for
    * (the naive statement: after the statement commits; the plan: before its release is confirmed).
-   * Only counts where the application's queries change (the rename). Default 1000 ms.
+   * Only where the application's queries change. Default 1000 ms.
    */
   deployLagMs?: number;
   log?: (message: string) => void;
@@ -56,48 +64,59 @@ export async function runCase(databases: BenchDatabases, benchCase: BenchCase, r
   const log = options.log ?? (() => {});
   const blockerHoldMs = benchCase.longTransaction ? (options.blockerHoldMs ?? 10_000) : undefined;
   const deployLagMs = options.deployLagMs ?? 1000;
-  const deploy = async (workload: RunningWorkload, from: AppVersion, to: AppVersion) => {
-    if (sameQueries(from, to)) return;
-    await sleep(deployLagMs);
-    workload.deploy(application(to, benchCase.column, rows));
-  };
+  const size = rows.toLocaleString('en-US');
 
-  log(`${benchCase.name} @ ${rows.toLocaleString('en-US')} rows: naive statement`);
+  log(`${benchCase.name} @ ${size} rows: naive statement`);
   const naive = await inFreshCopy(databases, rows, async (url, client) => {
-    const versions = naiveVersions(benchCase.column);
-    return underWorkload(url, application(versions.before, benchCase.column, rows), options, blockerHoldMs, async (workload) => {
+    const before = await introspectPostgres(client);
+    // the plan is made only to know the tables involved and the schema the statement leads to
+    const plan = await planChange(benchCase.planInput, before, options.planOptions ?? {});
+    const releases = naiveReleases(before, finalSchema(before, plan), touchedTables(plan));
+    const measured = await underWorkload(url, releases, options, blockerHoldMs, async (workload, windows) => {
+      const started = nowMs();
       await client.query(benchCase.naiveSql);
       // the new application is deployed as soon as the statement commits; until it is live, the old one runs
-      await deploy(workload, versions.before, versions.after);
-    }).then(async (measured) => ({ ...measured, schema: await introspectPostgres(client) }));
+      if (releases.length > 1) {
+        await sleep(deployLagMs);
+        await workload.deploy(AFTER);
+      }
+      windows.push({ label: 'naive statement', step: null, phase: 'apply', startedAtMs: started, endedAtMs: nowMs() });
+    });
+    return { ...measured, schema: await introspectPostgres(client) };
   });
 
-  log(`${benchCase.name} @ ${rows.toLocaleString('en-US')} rows: liveshift plan`);
+  log(`${benchCase.name} @ ${size} rows: liveshift plan`);
   const plan = await inFreshCopy(databases, rows, async (url, client) => {
-    const planned = await planChange(benchCase.planInput, await introspectPostgres(client), options.planOptions ?? {});
-    const versions = planVersions(planned, benchCase.column);
-    const versionAt = (release: string) => {
-      const version = versions.get(release);
-      if (!version) throw new Error(`internal error: the plan has no release ${release}`);
-      return version;
-    };
-    const first = versionAt(planned.releases[0]?.release ?? 'A');
-    const measured = await underWorkload(url, application(first, benchCase.column, rows), options, blockerHoldMs, async (workload) => {
-      let live = first;
+    const before = await introspectPostgres(client);
+    const planned = await planChange(benchCase.planInput, before, options.planOptions ?? {});
+    const releases = applicationFromPlan(planned, before);
+    const byName = new Map(releases.map((r) => [r.release, r]));
+    const measured = await underWorkload(url, releases, options, blockerHoldMs, async (workload, windows) => {
+      let live = releases[0]!;
       for (const step of planned.steps) {
-        // an application step is a deploy: the bench deploys that release and confirms it once it is live
-        if (step.kind === 'app') {
-          await deploy(workload, live, versionAt(step.deploy));
-          live = versionAt(step.deploy);
+        const started = nowMs();
+        // an application step is a deploy: the bench rolls that release out and confirms it once it is live
+        const next = step.kind === 'app' ? byName.get(step.deploy) : undefined;
+        if (next) {
+          if (queriesDiffer(live, next)) await sleep(deployLagMs);
+          await workload.deploy(next.release);
+          live = next;
         }
         const result = await applyPlan(client, planned, { step: step.n, deployed: step.deploy, log: () => {}, onProgress: false });
         if (result.waitingFor) throw new Error(`internal error: step ${step.n} still waits for release ${result.waitingFor.release}`);
+        windows.push({ label: windowLabel(step.n, 'apply'), step: step.n, phase: 'apply', startedAtMs: started, endedAtMs: nowMs() });
       }
     });
     return { ...measured, schema: await introspectPostgres(client), steps: planned.steps.length, plan: planned };
   });
 
   return { case: benchCase.name, title: benchCase.title, rows, naive, plan, ...(blockerHoldMs !== undefined ? { blockerHoldMs } : {}) };
+}
+
+/** The schema the plan leads to: the intended one, which the naive statement reaches in one go. */
+function finalSchema(before: SchemaSnapshot, plan: Plan): SchemaSnapshot {
+  const after = snapshotsAfterSteps(before, plan.steps);
+  return after[after.length - 1] ?? before;
 }
 
 async function inFreshCopy<T>(databases: BenchDatabases, rows: number, body: (url: string, client: pg.Client) => Promise<T>): Promise<T> {
@@ -115,31 +134,35 @@ async function inFreshCopy<T>(databases: BenchDatabases, rows: number, body: (ur
 }
 
 /**
- * Starts the application, lets it settle, makes the change (with a long transaction holding the
- * table when `blockerHoldMs` is set), lets it run on, stops it, and summarises the queries sent
- * while the change ran.
+ * Starts the application, lets it settle (the baseline), makes the change (with a long
+ * transaction holding the table when `blockerHoldMs` is set) while `change` records its windows,
+ * lets the application run on, stops it, and summarises what its queries went through.
  */
 async function underWorkload(
   url: string,
-  app: Parameters<typeof startWorkload>[0]['application'],
+  releases: ApplicationRelease[],
   options: RunCaseOptions,
   blockerHoldMs: number | undefined,
-  change: (workload: RunningWorkload) => Promise<void>,
-): Promise<{ totalMs: number; workload: WorkloadSummary }> {
+  change: (workload: WorkloadHandle, windows: StepWindow[]) => Promise<void>,
+): Promise<{ totalMs: number; workload: ChangeSummary }> {
   const settleMs = options.settleMs ?? 500;
-  const workload = await startWorkload({ url, application: app, connections: options.connections, pauseMs: options.pauseMs });
+  // no statement_timeout: a query stuck behind the change is measured for as long as it waits
+  const workload = await startWorkload({ url, releases, connections: options.connections, pauseMs: options.pauseMs, queryTimeoutMs: 0 });
   let blocker: LongTransaction | undefined;
   try {
+    const baselineStart = nowMs();
     await sleep(settleMs);
     if (blockerHoldMs !== undefined) blocker = await LongTransaction.open(url);
-    const started = performance.now();
+    const started = nowMs();
+    const windows: StepWindow[] = [{ label: 'baseline', step: null, phase: 'baseline', startedAtMs: baselineStart, endedAtMs: started }];
     blocker?.commitAfter(blockerHoldMs!);
-    await change(workload);
-    const finished = performance.now();
+    await change(workload, windows);
+    const finished = nowMs();
     await blocker?.committed;
     await sleep(settleMs);
     const records = await workload.stop();
-    return { totalMs: finished - started, workload: summarize(records, started, finished) };
+    windows.push({ label: 'after', step: null, phase: 'after', startedAtMs: finished, endedAtMs: nowMs() });
+    return { totalMs: finished - started, workload: summarizeChange(records, windows) };
   } finally {
     await blocker?.close();
     await workload.stop();

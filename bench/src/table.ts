@@ -7,7 +7,8 @@ import type pg from 'pg';
  */
 
 export const TABLE = 'accounts';
-export const OWNERS = 1000;
+/** The synthetic application writes owner ids from 1 to 32,000 (see @liveshift/verify column values), so every one exists. */
+export const OWNERS = 32_000;
 
 /** Creates and fills both tables: one INSERT ... SELECT generate_series each, then VACUUM ANALYZE. */
 export async function seedTables(client: pg.ClientBase, rows: number): Promise<void> {

@@ -1,4 +1,3 @@
-import { fullName } from '../application.js';
 import type { BenchCase } from './case.js';
 
 const naiveSql = 'ALTER TABLE accounts ADD CONSTRAINT accounts_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES owners (id)';
@@ -9,5 +8,4 @@ export const addForeignKey: BenchCase = {
   title: 'adding a foreign key',
   naiveSql,
   planInput: { sql: naiveSql },
-  column: fullName,
 };

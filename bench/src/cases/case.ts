@@ -1,5 +1,4 @@
 import type { PlanInput } from '@liveshift/core';
-import type { AppColumn } from '../application.js';
 
 /** One benchmark case: a change a developer would write as one statement, and what liveshift plans for it. */
 export interface BenchCase {
@@ -11,8 +10,6 @@ export interface BenchCase {
   naiveSql: string;
   /** What liveshift is asked to plan (the same statement unless said otherwise). */
   planInput: PlanInput;
-  /** The column the application reads and writes, and its name after the change. */
-  column: AppColumn;
   /**
    * A transaction that read the table is still open when the change arrives and holds its lock
    * for the run's blocker time (the lock-queue case).

@@ -1,4 +1,3 @@
-import { fullName } from '../application.js';
 import type { BenchCase } from './case.js';
 
 const naiveSql = 'CREATE INDEX accounts_email_idx ON accounts (email)';
@@ -9,5 +8,4 @@ export const createIndex: BenchCase = {
   title: 'CREATE INDEX vs the concurrent build',
   naiveSql,
   planInput: { sql: naiveSql },
-  column: fullName,
 };

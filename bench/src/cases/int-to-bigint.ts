@@ -8,5 +8,4 @@ export const intToBigint: BenchCase = {
   title: 'int → bigint column type change',
   naiveSql,
   planInput: { sql: naiveSql },
-  column: { before: 'score', after: 'score', value: () => Math.floor(Math.random() * 100_000) },
 };

@@ -1,4 +1,3 @@
-import { fullName } from '../application.js';
 import type { BenchCase } from './case.js';
 
 const naiveSql = 'ALTER TABLE accounts ADD COLUMN flagged boolean NOT NULL DEFAULT false';
@@ -14,6 +13,5 @@ export const lockQueue: BenchCase = {
   title: 'a long transaction holds the table when the change arrives',
   naiveSql,
   planInput: { sql: naiveSql },
-  column: fullName,
   longTransaction: true,
 };

@@ -1,4 +1,3 @@
-import { fullName } from '../application.js';
 import type { BenchCase } from './case.js';
 
 const naiveSql = 'ALTER TABLE accounts ALTER COLUMN full_name SET NOT NULL';
@@ -9,5 +8,4 @@ export const setNotNull: BenchCase = {
   title: 'SET NOT NULL',
   naiveSql,
   planInput: { sql: naiveSql },
-  column: fullName,
 };

@@ -1,4 +1,3 @@
-import { fullName } from '../application.js';
 import type { BenchCase } from './case.js';
 
 const naiveSql = 'ALTER TABLE accounts ADD COLUMN token uuid NOT NULL DEFAULT gen_random_uuid()';
@@ -9,5 +8,4 @@ export const volatileDefault: BenchCase = {
   title: 'NOT NULL column with a volatile default',
   naiveSql,
   planInput: { sql: naiveSql },
-  column: fullName,
 };
