@@ -48,16 +48,23 @@ describe('liveshift knex make', () => {
     expect(filesIn(path.join(project.dir, 'staging'))).toHaveLength(12); // 11 steps and the liveshift/ folder
   });
 
-  it('refuses, writing nothing: no knexfile, another database, an unknown environment, an unsupported statement', async () => {
+  it('refuses, writing nothing: no knexfile, an unknown client, a snapshot of another engine, an unknown environment, an unsupported statement', async () => {
     const empty = scratchProject('knex-make', { 'package.json': '{"private":true}' });
     const none = await liveshift(['knex', 'make', RENAME_SQL, '--snapshot', USERS_SNAPSHOT], { cwd: empty.dir });
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/no knexfile found in .* pass --knexfile <path>/);
 
+    const oracle = scratchProject('knex-make', { 'package.json': '{"private":true}', 'knexfile.js': knexfile(`{ client: 'oracledb', connection: {} }`) });
+    const unknownClient = await liveshift(['knex', 'make', RENAME_SQL, '--snapshot', USERS_SNAPSHOT], { cwd: oracle.dir });
+    expect(unknownClient.code).toBe(2);
+    expect(unknownClient.stderr).toMatch(/uses knex client "oracledb"; liveshift plans for the knex clients pg, .*mysql2.*better-sqlite3/);
+    expect(filesIn(oracle.dir)).toEqual(['knexfile.js', 'package.json']);
+
     const mysql = scratchProject('knex-make', { 'package.json': '{"private":true}', 'knexfile.js': knexfile(`{ client: 'mysql2', connection: {} }`) });
-    const wrongClient = await liveshift(['knex', 'make', RENAME_SQL, '--snapshot', USERS_SNAPSHOT], { cwd: mysql.dir });
-    expect(wrongClient.code).toBe(2);
-    expect(wrongClient.stderr).toContain('uses knex client "mysql2"; liveshift plans PostgreSQL');
+    const wrongEngine = await liveshift(['knex', 'make', RENAME_SQL, '--snapshot', USERS_SNAPSHOT], { cwd: mysql.dir });
+    expect(wrongEngine.code).toBe(2);
+    expect(wrongEngine.stderr).toContain('is a PostgreSQL snapshot, but the knexfile uses knex client "mysql2"');
+    expect(filesIn(mysql.dir)).toEqual(['knexfile.js', 'package.json']);
 
     const project = scratchProject('knex-make', { 'package.json': '{"private":true}', 'knexfile.js': knexfile(pgConfig('./migrations')) });
     const env = await liveshift(['knex', 'make', RENAME_SQL, '--snapshot', USERS_SNAPSHOT, '--env', 'staging'], { cwd: project.dir });

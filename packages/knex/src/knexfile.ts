@@ -2,8 +2,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type pg from 'pg';
-import { EXIT_BAD_INPUT, LiveshiftError, errorMessage } from '@liveshift/runtime';
+import { EXIT_BAD_INPUT, LiveshiftError, errorMessage, sessionOverConnection, type DatabaseEngine, type EngineSession } from '@liveshift/runtime';
 
 /**
  * Reads a knexfile the way the knex CLI does: the file named by --knexfile or the first
@@ -28,10 +27,23 @@ export interface KnexProject {
   migrationsDirectory: string;
   /** From migrations.extension, else the knexfile's own extension. */
   language: 'js' | 'ts';
-  /** The knex client name (pg, postgresql, ...). */
+  /** The knex client name (pg, postgresql, mysql2, better-sqlite3, ...). */
   client: string;
-  /** Opens a connection with the knexfile's settings (through the project's own knex) and runs `work` on it. */
-  withConnection<T>(work: (client: pg.ClientBase) => Promise<T>): Promise<T>;
+  /** The engine family the client talks to. */
+  engine: DatabaseEngine;
+  /** Opens a connection with the knexfile's settings (through the project's own knex) and runs `work` on it as an engine session. */
+  withSession<T>(work: (session: EngineSession) => Promise<T>): Promise<T>;
+}
+
+/** knex client names per engine family (knex's own aliases included). */
+export const KNEX_CLIENTS: Record<DatabaseEngine, readonly string[]> = {
+  postgres: ['pg', 'postgres', 'postgresql'],
+  mysql: ['mysql', 'mysql2'],
+  sqlite: ['better-sqlite3', 'sqlite3', 'sqlite'],
+};
+
+export function engineOfKnexClient(client: string): DatabaseEngine | undefined {
+  return (Object.keys(KNEX_CLIENTS) as DatabaseEngine[]).find((engine) => KNEX_CLIENTS[engine].includes(client));
 }
 
 const KNEXFILE_NAMES = ['knexfile.js', 'knexfile.cjs', 'knexfile.mjs', 'knexfile.ts'];
@@ -55,9 +67,11 @@ export async function loadKnexProject(options: KnexProjectOptions = {}): Promise
   }
   const config = (perEnvironment ? all[environment] : all) as KnexConfig;
   const client = typeof config.client === 'string' ? config.client : typeof config.client === 'function' ? (config.client as { name?: string }).name ?? '' : '';
-  if (!['pg', 'postgres', 'postgresql'].includes(client)) {
+  const engine = engineOfKnexClient(client);
+  if (!engine) {
     throw new LiveshiftError(
-      `${knexfile}${perEnvironment ? ` (environment "${environment}")` : ''} uses knex client ${JSON.stringify(config.client ?? null)}; liveshift plans PostgreSQL (client "pg") today`,
+      `${knexfile}${perEnvironment ? ` (environment "${environment}")` : ''} uses knex client ${JSON.stringify(config.client ?? null)}; ` +
+        `liveshift plans for the knex clients ${Object.values(KNEX_CLIENTS).flat().join(', ')}`,
       EXIT_BAD_INPUT,
     );
   }
@@ -70,7 +84,8 @@ export async function loadKnexProject(options: KnexProjectOptions = {}): Promise
     migrationsDirectory: path.resolve(path.dirname(knexfile), directory),
     language: extension === 'ts' ? 'ts' : 'js',
     client,
-    withConnection: (work) => withKnexConnection(knexfile, config, work),
+    engine,
+    withSession: (work) => withKnexSession(knexfile, config, engine, work),
   };
 }
 
@@ -134,12 +149,14 @@ interface KnexInstance {
   destroy(): Promise<void>;
 }
 
-async function withKnexConnection<T>(knexfile: string, config: KnexConfig, work: (client: pg.ClientBase) => Promise<T>): Promise<T> {
+async function withKnexSession<T>(knexfile: string, config: KnexConfig, engine: DatabaseEngine, work: (session: EngineSession) => Promise<T>): Promise<T> {
   const knex = (await importKnex(knexfile))({ ...config, pool: { min: 0, max: 1 } });
   try {
     const connection = await knex.client.acquireConnection();
     try {
-      return await work(connection as pg.ClientBase);
+      const session = sessionOverConnection(engine, connection);
+      if (!session) throw new LiveshiftError(`liveshift cannot read the schema through knex's ${JSON.stringify(config.client)} connection yet: plan from a snapshot with --snapshot`, EXIT_BAD_INPUT);
+      return await work(session);
     } finally {
       await knex.client.releaseConnection(connection);
     }

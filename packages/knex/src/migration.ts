@@ -1,6 +1,15 @@
-import type pg from 'pg';
-import type { Plan } from '@liveshift/core';
-import { EXIT_BAD_INPUT, LiveshiftError, migrateStepDown, migrateStepUp, type MigrationStepOptions } from '@liveshift/runtime';
+import { ENGINE_LABELS, type Plan } from '@liveshift/core';
+import {
+  EXIT_BAD_INPUT,
+  LiveshiftError,
+  migrateStepDown,
+  migrateStepUp,
+  runtimeEngineOf,
+  sessionOverConnection,
+  type EngineSession,
+  type MigrationStepOptions,
+} from '@liveshift/runtime';
+import { KNEX_CLIENTS } from './knexfile.js';
 
 /**
  * What an emitted Knex migration file exports: `up` runs one plan step through the liveshift
@@ -9,7 +18,7 @@ import { EXIT_BAD_INPUT, LiveshiftError, migrateStepDown, migrateStepUp, type Mi
  * `config = { transaction: false }` and the runtime borrows one connection from knex's pool.
  */
 
-/** The part of a Knex instance this needs; any knex >= 2.4 with the pg client has it. */
+/** The part of a Knex instance this needs; any knex >= 2.4 has it, whatever its client. */
 export interface KnexLike {
   client: {
     config?: { client?: unknown };
@@ -24,12 +33,10 @@ export interface KnexMigration {
 }
 
 const KNEX_RERUN = { up: 'npx knex migrate:up', down: 'npx knex migrate:down' };
-const POSTGRES_CLIENTS = new Set(['pg', 'postgres', 'postgresql']);
-
 export function knexMigration(plan: Plan, step: number, options: MigrationStepOptions = {}): KnexMigration {
   return {
-    up: (knex) => withConnection(knex, (client) => migrateStepUp(client, plan, step, { rerunCommand: KNEX_RERUN, ...options })).catch(plainMessage),
-    down: (knex) => withConnection(knex, (client) => migrateStepDown(client, plan, step, { rerunCommand: KNEX_RERUN, ...options })).catch(plainMessage),
+    up: (knex) => withSession(knex, plan, (session) => migrateStepUp(session, plan, step, { rerunCommand: KNEX_RERUN, ...options })).catch(plainMessage),
+    down: (knex) => withSession(knex, plan, (session) => migrateStepDown(session, plan, step, { rerunCommand: KNEX_RERUN, ...options })).catch(plainMessage),
   };
 }
 
@@ -42,14 +49,21 @@ function plainMessage(error: unknown): never {
   throw error;
 }
 
-async function withConnection(knex: KnexLike, work: (client: pg.ClientBase) => Promise<void>): Promise<void> {
+/** One connection borrowed from knex's pool, seen as the plan engine's session, for one step. */
+async function withSession(knex: KnexLike, plan: Plan, work: (session: EngineSession) => Promise<void>): Promise<void> {
   const dialect = knex.client.config?.client;
-  if (typeof dialect !== 'string' || !POSTGRES_CLIENTS.has(dialect)) {
-    throw new LiveshiftError(`this migration was planned for PostgreSQL, but knex is configured with client ${JSON.stringify(dialect)}`, EXIT_BAD_INPUT);
+  const engine = runtimeEngineOf(plan.engine.name);
+  if (typeof dialect !== 'string' || !KNEX_CLIENTS[engine].includes(dialect)) {
+    throw new LiveshiftError(
+      `this migration was planned for ${ENGINE_LABELS[plan.engine.name]}, but knex is configured with client ${JSON.stringify(dialect)} (expected ${KNEX_CLIENTS[engine].join(' or ')})`,
+      EXIT_BAD_INPUT,
+    );
   }
   const connection = await knex.client.acquireConnection();
   try {
-    await work(connection as pg.ClientBase);
+    const session = sessionOverConnection(plan.engine.name, connection);
+    if (!session) throw new LiveshiftError(`knex's ${dialect} client gave liveshift a connection it cannot drive for ${ENGINE_LABELS[plan.engine.name]}`, EXIT_BAD_INPUT);
+    await work(session);
   } finally {
     await knex.client.releaseConnection(connection);
   }

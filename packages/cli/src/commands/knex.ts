@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { planChange } from '@liveshift/core';
-import { introspectPostgres } from '@liveshift/runtime';
+import { ENGINE_LABELS, planChange } from '@liveshift/core';
+import { runtimeEngineOf } from '@liveshift/runtime';
 import { knexAdapter, loadKnexProject } from '@liveshift/knex';
 import { loadChange, readSnapshotFile } from '../inputs.js';
 import { moduleSystemOf, reportWritten, writeMigrationFiles } from '../migration-files.js';
+import { UsageError } from '../errors.js';
 import { info } from '../output.js';
 import { addPlanningOptions, planOptionsFrom, type PlanningFlags } from '../planning-options.js';
 
@@ -61,7 +62,10 @@ export function registerKnex(program: Command): void {
       const change = await loadChange({ sql, file: flags.file });
       const project = await loadKnexProject({ knexfile: flags.knexfile, env: flags.env });
       info(`knexfile ${path.relative(process.cwd(), project.knexfile) || project.knexfile}${project.environment ? ` (environment ${project.environment})` : ''}`);
-      const schema = flags.snapshot ? await readSnapshotFile(flags.snapshot) : await project.withConnection((client) => introspectPostgres(client));
+      const schema = flags.snapshot ? await readSnapshotFile(flags.snapshot) : await project.withSession((session) => session.introspect());
+      if (runtimeEngineOf(schema.engine.name) !== project.engine) {
+        throw new UsageError(`${flags.snapshot} is a ${ENGINE_LABELS[schema.engine.name]} snapshot, but the knexfile uses knex client "${project.client}": plan from a snapshot of the database the knexfile points to`);
+      }
       const plan = await planChange(change, schema, planOptionsFrom(flags));
       const language = flags.extension ?? project.language;
       const files = knexAdapter.emit(plan, { now: new Date(), name: flags.name, language, moduleSystem: moduleSystemOf(project.migrationsDirectory) });
