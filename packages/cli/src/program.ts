@@ -8,6 +8,7 @@ import { registerPrisma } from './commands/prisma.js';
 import { registerSnapshot } from './commands/snapshot.js';
 import { registerTypeorm } from './commands/typeorm.js';
 import { registerUmzug } from './commands/umzug.js';
+import { registerVerify } from './commands/verify.js';
 import { EXIT_BAD_INPUT, EXIT_OK, describeError, exitCodeOf } from './errors.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -19,6 +20,7 @@ Examples:
   $ liveshift plan "ALTER TABLE users RENAME COLUMN full_name TO display_name" --snapshot schema.json
   $ liveshift plan "ALTER TABLE users RENAME COLUMN full_name TO display_name" --snapshot schema.json \\
       --format json --out plan.json
+  $ liveshift verify "ALTER TABLE users RENAME COLUMN full_name TO display_name" --html report.html   # run it under traffic first
   $ liveshift apply plan.json --db postgres://app@db/app --step 1
   $ liveshift apply plan.json --db postgres://app@db/app --through 4 --deployed A+1
   $ liveshift knex make "ALTER TABLE users RENAME COLUMN full_name TO display_name"   # then npx knex migrate:latest
@@ -52,6 +54,7 @@ export function createProgram(): Command {
   registerSnapshot(program);
   registerApply(program);
   registerDemo(program);
+  registerVerify(program);
   registerKnex(program);
   registerUmzug(program);
   registerPrisma(program);
