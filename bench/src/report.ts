@@ -175,8 +175,8 @@ export function renderStallChart(cases: CaseResult[]): string {
   const left = 70;
   const top = 50;
   const plotHeight = 300;
-  const bottom = 170;
-  const width = left + Math.max(1, cases.length) * groupWidth + 30;
+  const bottom = 120;
+  const width = Math.max(640, left + Math.max(1, cases.length) * groupWidth + 30);
   const height = top + plotHeight + bottom;
   const values = cases.flatMap((r) => [r.naive.workload.longestStallMs, r.plan.workload.longestStallMs]).filter((v) => v > 0);
   const minExp = Math.floor(Math.log10(Math.max(0.1, Math.min(1, ...values))));
@@ -185,13 +185,14 @@ export function renderStallChart(cases: CaseResult[]): string {
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`);
   out.push(`<rect width="100%" height="100%" fill="white"/>`);
-  out.push(`<text x="${left}" y="20" font-size="14" font-weight="bold">Longest application stall: naive statement vs liveshift plan (log scale)</text>`);
+  out.push(`<text x="${left}" y="20" font-size="14" font-weight="bold">Longest application stall: naive statement vs liveshift plan</text>`);
   out.push(`<rect x="${left}" y="30" width="10" height="10" fill="${NAIVE_COLOR}"/><text x="${left + 14}" y="39">naive statement</text>`);
   out.push(`<rect x="${left + 120}" y="30" width="10" height="10" fill="${PLAN_COLOR}"/><text x="${left + 134}" y="39">liveshift plan</text>`);
+  out.push(`<text x="${left + 230}" y="39" fill="#555">log scale; above each pair: naive/plan</text>`);
   for (let e = minExp; e <= maxExp; e++) {
     const ty = y(10 ** e);
     out.push(`<line x1="${left}" x2="${width - 20}" y1="${ty}" y2="${ty}" stroke="#ddd"/>`);
-    out.push(`<text x="${left - 6}" y="${ty + 4}" text-anchor="end">${escapeXml(formatMs(10 ** e))}</text>`);
+    out.push(`<text x="${left - 6}" y="${ty + 4}" text-anchor="end">${tickLabel(e)}</text>`);
   }
   out.push(`<line x1="${left}" x2="${left}" y1="${top}" y2="${top + plotHeight}" stroke="#333"/>`);
   cases.forEach((r, i) => {
@@ -205,12 +206,29 @@ export function renderStallChart(cases: CaseResult[]): string {
         `<rect x="${x + offset}" y="${by}" width="${barWidth - 2}" height="${top + plotHeight - by}" fill="${color}"><title>${escapeXml(`${r.title}, ${formatRows(r.rows)} rows, ${label}: ${formatMs(ms)}`)}</title></rect>`,
       );
     }
+    const stall = stallRatio(r);
+    if (stall !== null) {
+      const barTop = Math.min(y(r.naive.workload.longestStallMs), y(r.plan.workload.longestStallMs));
+      out.push(`<text x="${x + barWidth}" y="${barTop - 4}" text-anchor="middle" font-size="10">${escapeXml(formatRatio(stall))}</text>`);
+    }
+    // a stall is not the whole story: the naive rename fails queries instead of holding them
+    const failedNaive = r.naive.workload.failed;
+    if (failedNaive > 0) {
+      const barTop = Math.min(y(r.naive.workload.longestStallMs), y(r.plan.workload.longestStallMs));
+      out.push(`<text x="${x + barWidth}" y="${barTop - 16}" text-anchor="middle" font-size="10" fill="${NAIVE_COLOR}">${failedNaive.toLocaleString('en-US')} failed</text>`);
+    }
     const lx = left + i * groupWidth + groupWidth / 2;
     const ly = top + plotHeight + 10;
     out.push(`<text x="${lx}" y="${ly}" text-anchor="end" transform="rotate(-50 ${lx} ${ly})">${escapeXml(`${r.case} ${formatRows(r.rows)}`)}</text>`);
   });
   out.push('</svg>');
   return `${out.join('\n')}\n`;
+}
+
+/** 10^exponent milliseconds as an axis label: 1 ms, 10 ms, 100 ms, 1 s, 10 s, ... */
+function tickLabel(exponent: number): string {
+  if (exponent < 0) return `${10 ** exponent} ms`;
+  return exponent < 3 ? `${10 ** exponent} ms` : `${10 ** (exponent - 3)} s`;
 }
 
 function escapeXml(text: string): string {
