@@ -14,7 +14,7 @@ const esc = (text: unknown) =>
 
 const WIDTH = 1000;
 const HEIGHT = 360;
-const M = { left: 64, right: 20, top: 34, bottom: 44 };
+const M = { left: 78, right: 20, top: 34, bottom: 44 };
 
 export function latencyChartSvg(result: VerifyReportInput): string {
   const windows = result.windows;
@@ -39,7 +39,7 @@ export function latencyChartSvg(result: VerifyReportInput): string {
   // axes and grid
   for (let v = lo; v <= hi * 1.0001; v *= 10) {
     parts.push(`<line class="grid" x1="${M.left}" x2="${WIDTH - M.right}" y1="${f(y(v))}" y2="${f(y(v))}"/>`);
-    parts.push(`<text class="tick" x="${M.left - 6}" y="${f(y(v) + 4)}" text-anchor="end">${esc(ms(v))}</text>`);
+    parts.push(`<text class="tick" x="${M.left - 6}" y="${f(y(v) + 4)}" text-anchor="end">${esc(v >= 1000 ? `${Number((v / 1000).toPrecision(3))} s` : `${Number(v.toPrecision(3))} ms`)}</text>`);
   }
   const seconds = (to - from) / 1000;
   const stepS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600].find((s) => seconds / s <= 10) ?? 1200;

@@ -39,7 +39,7 @@ export interface VerifyPlanOptions {
   /** Progress messages (standard error in the CLI). */
   log?: (message: string) => void;
   /** Called before each phase of each step starts (tests open a blocking transaction here). */
-  beforePhase?: (step: Step, phase: Exclude<WindowPhase, 'baseline' | 'after'>) => void | Promise<void>;
+  beforePhase?: (step: Step, phase: Exclude<WindowPhase, 'baseline' | 'after'>, context: { url: string }) => void | Promise<void>;
 }
 
 export interface PhaseResult {
@@ -144,7 +144,7 @@ export async function verifyPlan(options: VerifyPlanOptions): Promise<VerifyResu
     const running = workload;
 
     const phase = async (step: Step, name: 'apply' | 'rollback' | 'reapply', run: () => Promise<void>): Promise<PhaseResult> => {
-      await options.beforePhase?.(step, name);
+      await options.beforePhase?.(step, name, { url });
       const window: StepWindow = { label: windowLabel(step.n, name), step: step.n, phase: name, startedAtMs: nowMs(), endedAtMs: 0 };
       let outcome: PhaseResult;
       try {
