@@ -51,7 +51,7 @@ export function renderMarkdown(report: BenchReport, chartFile = 'stall-chart.svg
   lines.push(
     '**Absolute times are machine-dependent** (and this machine is shared); compare the ratios, which were taken in one run. ' +
       'Longest stall: the longest any single application query waited, among the queries that overlapped the change (for the plan, the step it overlapped most is named). ' +
-      `p99: of the same queries. Failed: failed / sent. Total: from sending the change until it was done, including the ${context.deployLagMs} ms a deploy takes to go live where the application's queries change (the rename). ` +
+      `p99: of the same queries. Failed: failed / sent. Total: from sending the change until it was done, including the ${context.deployLagMs} ms a deploy takes to go live where a release changes the application's queries. ` +
       `Lock queue: a transaction that read the table holds it for ${formatMs(context.blockerHoldMs)} after the change arrives.`,
   );
   lines.push('');
