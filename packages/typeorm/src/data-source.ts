@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type pg from 'pg';
 import { EXIT_BAD_INPUT, LiveshiftError, errorMessage } from '@liveshift/runtime';
 
@@ -143,16 +143,22 @@ async function projectModule(fromFile: string, specifier: string): Promise<strin
   return undefined;
 }
 
-/** TypeScript data sources (and the entities they import) load through tsx, for import() and require() alike. */
+/**
+ * TypeScript data sources (and the entities they import) load through tsx, for import() and
+ * require() alike: its main entry is what `node --import tsx` loads, and it registers both.
+ */
 async function registerTsx(fromFile: string): Promise<void> {
-  for (const base of [fromFile, import.meta.url]) {
-    const require = createRequire(base);
+  for (const base of [fromFile, fileURLToPath(import.meta.url)]) {
+    let manifest: string;
     try {
-      // tsx's CommonJS entries of its two register APIs (its ES entry cannot be import()ed by path)
-      for (const api of ['tsx/esm/api', 'tsx/cjs/api']) (require(api) as { register: () => unknown }).register();
-      return;
+      manifest = createRequire(base).resolve('tsx/package.json');
     } catch {
-      // no tsx there: try the next place; without any, loading says which loader is missing
+      continue; // no tsx there: try the next place; without any, loading says which loader is missing
     }
+    const exports = (JSON.parse(readFileSync(manifest, 'utf8')) as { exports?: Record<string, unknown> }).exports?.['.'];
+    const entry = typeof exports === 'string' ? exports : (exports as { import?: string; default?: string } | undefined)?.import ?? (exports as { default?: string } | undefined)?.default;
+    if (!entry) return;
+    await import(pathToFileURL(path.join(path.dirname(manifest), entry)).href);
+    return;
   }
 }

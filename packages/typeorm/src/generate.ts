@@ -17,6 +17,8 @@ export interface EntityChange {
   intents: IntentInput[];
   /** What the user should know before running the plan (a drop and an add that may be a rename). */
   warnings: string[];
+  /** Where liveshift departs from TypeORM's statements (a type change kept in place). */
+  notes: string[];
 }
 
 export interface PlannedEntityChange extends EntityChange {
@@ -24,13 +26,17 @@ export interface PlannedEntityChange extends EntityChange {
 }
 
 /** TypeORM's pending change for the data source's entities, planned against the database's schema (or `snapshot`). */
-export async function planEntityChange(project: TypeormProject, options: { snapshot?: SchemaSnapshot; planOptions?: PlanOptions } = {}): Promise<PlannedEntityChange> {
+export async function planEntityChange(
+  project: TypeormProject,
+  options: { snapshot?: SchemaSnapshot; planOptions?: PlanOptions; /** Called with TypeORM's change before it is planned (so a refusal can be read beside it). */ onChange?: (change: EntityChange) => void } = {},
+): Promise<PlannedEntityChange> {
   const { queries, schema } = await project.withDataSource(async (dataSource, client) => {
     const { upQueries } = await dataSource.driver.createSchemaBuilder().log();
     return { queries: upQueries, schema: options.snapshot ?? (await introspectPostgres(client)) };
   });
   const change = await entityChange(queries);
-  const plan = await planChange({ sql: change.statements.map((s) => `${s};`).join('\n') }, schema, options.planOptions ?? {});
+  options.onChange?.(change);
+  const plan = await planChange({ intents: change.intents }, schema, options.planOptions ?? {});
   return { ...change, plan };
 }
 
@@ -60,7 +66,35 @@ export async function entityChange(queries: readonly SchemaQuery[]): Promise<Ent
         'Make those changes separately (liveshift typeorm make "<statement>" for the supported ones, typeorm migration:generate or by hand for the rest), then run liveshift typeorm generate again for what is left.',
     );
   }
-  return { statements, intents, warnings: renameWarnings(intents) };
+  const { intents: inPlace, notes } = typeChangesInPlace(intents);
+  return { statements, intents: inPlace, warnings: renameWarnings(inPlace), notes };
+}
+
+/**
+ * TypeORM changes a column's type by dropping the column and adding it again, which loses every
+ * value in it; the same change as ALTER COLUMN ... TYPE keeps them (and liveshift plans it online).
+ */
+function typeChangesInPlace(intents: IntentInput[]): { intents: IntentInput[]; notes: string[] } {
+  const result: IntentInput[] = [];
+  const notes: string[] = [];
+  for (let i = 0; i < intents.length; i++) {
+    const drop = intents[i]!;
+    const add = intents[i + 1];
+    if (drop.kind !== 'drop_column' || add?.kind !== 'add_column' || tableName(add.table) !== tableName(drop.table) || add.column.name !== drop.column) {
+      result.push(drop);
+      continue;
+    }
+    const { table, column } = { table: add.table, column: add.column.name };
+    result.push({ kind: 'change_column_type', table, column, type: add.column.type });
+    if (add.column.nullable === false) result.push({ kind: 'set_not_null', table, column, ...(add.column.backfill ? { backfill: add.column.backfill } : {}) });
+    if (add.column.default) result.push({ kind: 'set_default', table, column, default: add.column.default.expr });
+    notes.push(
+      `${tableName(table)}.${column}: TypeORM changes its type to ${add.column.type} by dropping the column and adding it again, which loses its data; ` +
+        'liveshift changes the type in place instead (ALTER COLUMN ... TYPE, planned online), keeping every value.',
+    );
+    i++;
+  }
+  return { intents: result, notes };
 }
 
 function tableName(table: unknown): string {

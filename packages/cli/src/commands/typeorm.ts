@@ -105,9 +105,15 @@ export function registerTypeorm(program: Command): void {
     .action(async (name: string, flags: TypeormFlags) => {
       const project = await openProject(flags);
       const snapshot = flags.snapshot ? await readSnapshotFile(flags.snapshot) : undefined;
-      const change = await planEntityChange(project, { snapshot, planOptions: planOptionsFrom(flags) });
-      info(`TypeORM's change (what migration:generate would write in one migration):\n${change.statements.map((s) => `  ${s};`).join('\n')}`);
-      for (const warning of change.warnings) info(`warning: ${warning}`);
+      const change = await planEntityChange(project, {
+        snapshot,
+        planOptions: planOptionsFrom(flags),
+        onChange: ({ statements, notes, warnings }) => {
+          info(`TypeORM's change (what migration:generate would write in one migration):\n${statements.map((s) => `  ${s};`).join('\n')}`);
+          for (const note of notes) info(`note: ${note}`);
+          for (const warning of warnings) info(`warning: ${warning}`);
+        },
+      });
       const dir = name.includes('/') || name.includes(path.sep) ? path.dirname(name) : flags.dir;
       await writeClasses(project, change.plan, { ...flags, dir }, path.basename(name));
     });
