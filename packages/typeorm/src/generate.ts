@@ -36,7 +36,10 @@ export async function planEntityChange(
   });
   const change = await entityChange(queries);
   options.onChange?.(change);
-  const plan = await planChange({ intents: change.intents }, schema, options.planOptions ?? {});
+  // as for a statement: --backfill gives existing rows their value where a column becomes NOT NULL without a default
+  const backfill = options.planOptions?.backfill;
+  const intents = backfill === undefined ? change.intents : change.intents.map((intent) => withBackfill(intent, backfill));
+  const plan = await planChange({ intents }, schema, options.planOptions ?? {});
   return { ...change, plan };
 }
 
@@ -95,6 +98,14 @@ function typeChangesInPlace(intents: IntentInput[]): { intents: IntentInput[]; n
     i++;
   }
   return { intents: result, notes };
+}
+
+function withBackfill(intent: IntentInput, backfill: string): IntentInput {
+  if ((intent.kind === 'add_column' || intent.kind === 'add_reference_column') && intent.column.nullable === false && !intent.column.default && !intent.column.backfill) {
+    return { ...intent, column: { ...intent.column, backfill } } as IntentInput;
+  }
+  if (intent.kind === 'set_not_null' && !intent.backfill) return { ...intent, backfill };
+  return intent;
 }
 
 function tableName(table: unknown): string {
