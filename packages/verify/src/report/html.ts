@@ -75,7 +75,7 @@ export function latencyChartSvg(result: VerifyReportInput): string {
     parts.push(`<line class="step-boundary" data-step="${w.step}" x1="${f(px)}" x2="${f(px)}" y1="${M.top - 4}" y2="${M.top + ph}"><title>${esc(`step ${w.step} starts: ${step?.title ?? ''}`)}</title></line>`);
     // labels of steps closer than 12 px would overlap: stagger them
     const raised = px - lastLabelX < 12;
-    parts.push(`<text class="step-label" data-step="${w.step}" x="${f(px)}" y="${raised ? M.top - 18 : M.top - 8}" text-anchor="middle">${w.step}<title>${esc(step?.title ?? '')}</title></text>`);
+    parts.push(`<text class="step-label" data-step="${w.step}" x="${f(px)}" y="${raised ? M.top - 18 : M.top - 8}" text-anchor="middle">${w.step}</text>`);
     if (!raised) lastLabelX = px;
   }
 

@@ -283,7 +283,7 @@ export async function verifyPlan(options: VerifyPlanOptions): Promise<VerifyResu
       track.method === 'in-transaction' && track.inTransaction
         ? track.inTransaction
         : window
-          ? sampledTableLocks(runnerLocks, track.oids, window.startedAtMs, window.endedAtMs)
+          ? mergeStrongest(sampledTableLocks(runnerLocks, track.oids, window.startedAtMs, window.endedAtMs), track.probed)
           : new Map<string, PgLockMode>();
     const method: ObservationMethod = track.method === 'in-transaction' && !track.inTransaction ? 'sampled' : track.method;
     const workloadWaits = during.filter((w) => w.role === 'workload');
