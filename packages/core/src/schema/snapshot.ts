@@ -72,9 +72,11 @@ export interface ConstraintSchema {
 
 export interface TriggerSchema {
   name: string;
-  /** The trigger function, schema-qualified. */
+  /** The trigger function, schema-qualified (SQLite: "inline", the body is part of the trigger). */
   function: string;
   enabled: boolean;
+  /** SQLite: the CREATE TRIGGER statement, which a table rebuild runs again (absent elsewhere). */
+  definition?: string;
 }
 
 export interface TableSchema {
@@ -91,6 +93,11 @@ export interface TableSchema {
   sizeBytes: number;
   /** A partitioned table: how its rows are split (absent for ordinary tables). */
   partitioning?: { strategy: 'range' | 'list' | 'hash'; /** The key as pg_get_partkeydef prints it after the strategy, e.g. "(created_at)". */ key: string };
+  /**
+   * SQLite: the CREATE TABLE statement sqlite_schema holds, read for what the model does not carry
+   * (STRICT, WITHOUT ROWID, COLLATE, generated columns) before a table rebuild; absent elsewhere.
+   */
+  definition?: string;
   /** A partition: its partitioned table (schema.table) and bound as pg_get_expr prints it, e.g. "FOR VALUES FROM (1) TO (10)" (absent otherwise). */
   partitionOf?: { table: string; bound: string };
 }

@@ -1,0 +1,102 @@
+import type { EngineInfo } from '../../schema/snapshot.js';
+import type { Intent } from '../../intents/types.js';
+import type { RecipeContext } from '../../intents/context.js';
+import type { RecipeResult } from '../../plan/draft.js';
+import type { EnginePlanning } from '../engine-planning.js';
+import { PlanningError } from '../../errors.js';
+import { loadParser } from '../../input/pg-parser.js';
+import { sqlToIntents, type SourcedIntent } from '../../input/sql-to-intents.js';
+import { SQLITE_MAX_KNOWN, SQLITE_MIN_SUPPORTED, sqliteVersionText } from './capabilities.js';
+import { sqliteStepStatementProblems } from './invariants.js';
+import { addColumnRecipe } from '../../intents/add-column/sqlite.js';
+import { renameColumnRecipe } from '../../intents/rename-column/sqlite.js';
+import { dropColumnRecipe } from '../../intents/drop-column/sqlite.js';
+import { createIndexRecipe } from '../../intents/create-index/sqlite.js';
+import { dropIndexRecipe } from '../../intents/drop-index/sqlite.js';
+import { setNotNullRecipe } from '../../intents/set-not-null/sqlite.js';
+import { changeColumnTypeRecipe } from '../../intents/change-column-type/sqlite.js';
+import { addForeignKeyRecipe } from '../../intents/add-foreign-key/sqlite.js';
+import { addCheckRecipe } from '../../intents/add-check/sqlite.js';
+import { renameTableRecipe } from '../../intents/rename-table/sqlite.js';
+import { dropTableRecipe } from '../../intents/drop-table/sqlite.js';
+import { createTableRecipe } from '../../intents/create-table/sqlite.js';
+
+/** The intents SQLite has a plan for; any other gets a PlanningError naming these. */
+export const SQLITE_INTENTS = [
+  'add_column',
+  'rename_column',
+  'drop_column',
+  'create_index',
+  'drop_index',
+  'set_not_null',
+  'change_column_type',
+  'add_foreign_key',
+  'add_check',
+  'rename_table',
+  'drop_table',
+  'create_table',
+] as const satisfies readonly Intent['kind'][];
+
+/** SQLite 3.25+ through better-sqlite3 (locks.md §4, recipes.md I-36). */
+export const sqlitePlanning: EnginePlanning = {
+  versionWarnings(engine: EngineInfo): string[] {
+    if (engine.versionNum < SQLITE_MIN_SUPPORTED) throw new PlanningError(`SQLite ${engine.version} is not supported: liveshift plans for SQLite ${sqliteVersionText(SQLITE_MIN_SUPPORTED)} and later (RENAME COLUMN)`);
+    return engine.versionNum > SQLITE_MAX_KNOWN ? [`SQLite ${engine.version} is newer than the versions liveshift's SQLite plans were checked on (up to ${sqliteVersionText(SQLITE_MAX_KNOWN)}).`] : [];
+  },
+  prepare: loadParser,
+  sqlToIntents: sqliteSqlToIntents,
+  planWithoutTable(snapshot, intent, options, statement) {
+    if (intent.kind === 'create_table') return createTableRecipe(snapshot, intent, options, statement);
+    return undefined;
+  },
+  recipeFor,
+  stepStatementProblems: sqliteStepStatementProblems,
+};
+
+/**
+ * SQL input goes through the PostgreSQL parser (input/sql-to-intents.ts): SQLite's DDL for these
+ * changes (ALTER TABLE ADD/RENAME/DROP COLUMN, CREATE/DROP INDEX, CREATE/DROP TABLE, RENAME TO) is
+ * the same statement shape. What it cannot read (backquoted names, STRICT, WITHOUT ROWID,
+ * AUTOINCREMENT) is refused with the parser's message and this note; intents in YAML/JSON have no
+ * such limit. PostgreSQL type names come back spelled as PostgreSQL spells them ("integer",
+ * "character varying(200)"), which SQLite maps to the same affinities.
+ */
+function sqliteSqlToIntents(sql: string): SourcedIntent[] {
+  try {
+    return sqlToIntents(sql);
+  } catch (error) {
+    if (!(error instanceof PlanningError)) throw error;
+    throw new PlanningError(
+      `${error.message}\n  (SQLite statements are read with the PostgreSQL parser, which understands the ALTER/CREATE/DROP forms both share; SQLite-only syntax such as \`backquoted\` names, STRICT or WITHOUT ROWID is not read: give the change as a YAML/JSON intent instead.)`,
+    );
+  }
+}
+
+function recipeFor(ctx: RecipeContext, intent: Intent): RecipeResult {
+  switch (intent.kind) {
+    case 'add_column':
+      return addColumnRecipe(ctx, intent);
+    case 'rename_column':
+      return renameColumnRecipe(ctx, intent);
+    case 'drop_column':
+      return dropColumnRecipe(ctx, intent);
+    case 'create_index':
+      return createIndexRecipe(ctx, intent);
+    case 'drop_index':
+      return dropIndexRecipe(ctx, intent);
+    case 'set_not_null':
+      return setNotNullRecipe(ctx, intent);
+    case 'change_column_type':
+      return changeColumnTypeRecipe(ctx, intent);
+    case 'add_foreign_key':
+      return addForeignKeyRecipe(ctx, intent);
+    case 'add_check':
+      return addCheckRecipe(ctx, intent);
+    case 'rename_table':
+      return renameTableRecipe(ctx, intent);
+    case 'drop_table':
+      return dropTableRecipe(ctx, intent);
+    default:
+      throw new PlanningError(`${intent.kind} has no SQLite plan yet. liveshift plans these SQLite changes: ${SQLITE_INTENTS.join(', ')}`, ctx.statement);
+  }
+}

@@ -1,0 +1,129 @@
+import type { ColumnSchema, TableSchema } from '../../schema/snapshot.js';
+import type { RecipeResult, StepDraft } from '../../plan/draft.js';
+import type { RenameColumnIntent } from '../types.js';
+import { PlanningError } from '../../errors.js';
+import { appStep } from '../app-step/postgres.js';
+import { quoteIdent, tableSql } from '../../engines/sqlite/quote.js';
+import { mentionedColumns } from '../../engines/sqlite/create-statement.js';
+import { rebuildStep } from '../../engines/sqlite/rebuild.js';
+import { backfillStep, columnExists, readCheckStep, writeStep } from '../../engines/sqlite/steps.js';
+import { dropColumnStatements } from '../drop-column/sqlite.js';
+import { isConstant } from '../add-column/sqlite.js';
+import { requireColumn, requireNoColumn, type RecipeContext } from '../context.js';
+
+/**
+ * Expand/contract rename on SQLite (recipes.md I-19 option C), not ALTER TABLE … RENAME COLUMN:
+ * the in-place rename is instant (3.25+, and it rewrites the column's indexes, triggers and views),
+ * but every application instance still using the old name fails from that moment, and a rolling
+ * restart of several processes on one database file has such instances. So: add the new column,
+ * the application writes both, batched backfill, parity check, the application moves to the new
+ * name, and the old column is dropped (the point of no return). SQLite-specific: a NOT NULL column
+ * without a default is made nullable (a rebuild) before the application stops writing it.
+ */
+export function renameColumnRecipe(ctx: RecipeContext, intent: RenameColumnIntent): RecipeResult {
+  const old = requireColumn(ctx, intent.from);
+  requireNoColumn(ctx, intent.to);
+  if (intent.from === intent.to) throw new PlanningError('the new name equals the old one', ctx.statement);
+  if (intent.sync === 'trigger') throw new PlanningError('on SQLite the rename is planned with the application writing both columns (sync app); a trigger-kept sync is not available there yet', ctx.statement);
+  refuseDependents(ctx, old.name);
+  if (old.default !== null && !isConstant(old.default)) {
+    throw new PlanningError(`column "${old.name}" has a non-constant default (${old.default}), which SQLite's ADD COLUMN cannot give the new column; rename it in the ORM mapping instead (Prisma @map, TypeORM @Column({ name }))`, ctx.statement);
+  }
+  const o = quoteIdent(old.name);
+  const n = quoteIdent(intent.to);
+  const withDefault = old.default !== null;
+  // NOT NULL is possible at once only with a default (ADD COLUMN's rule); otherwise after the backfill
+  const added: ColumnSchema = { name: intent.to, type: old.type, nullable: old.nullable || !withDefault, default: old.default };
+  const steps: StepDraft[] = [];
+  steps.push(
+    writeStep(ctx, {
+      title: `Add column ${intent.to} ${old.type}${added.nullable ? '' : ' NOT NULL'}${withDefault ? ` DEFAULT ${old.default}` : ''}`,
+      release: 0,
+      sql: [`ALTER TABLE ${tableSql(ctx.ref)} ADD COLUMN ${n} ${old.type}${added.nullable ? '' : ' NOT NULL'}${withDefault ? ` DEFAULT ${old.default}` : ''}`],
+      rollback: (() => {
+        const drop = dropColumnStatements(ctx, { ...ctx.table, columns: [...ctx.table.columns, added] }, intent.to);
+        return { kind: 'sql' as const, sql: drop.sql, transactional: drop.transactional, note: `with ${drop.how}` };
+      })(),
+      changes: [{ op: 'add_column', table: ctx.ref, column: added }],
+      checkpoint: columnExists(ctx.ref, intent.to, true),
+      caveats: ['Catalog-only: existing rows are not touched.'],
+    }),
+  );
+  steps.push(
+    appStep(1, `Application writes both ${old.name} and ${intent.to}`, `Deploy the application version that writes the same value to both ${old.name} and ${intent.to} on every INSERT and UPDATE of ${ctx.tableName}, and still reads ${old.name}.`, {
+      kind: 'deploy',
+      release: 'A',
+      instruction: `deploy back the version that writes only ${old.name}`,
+    }),
+  );
+  steps.push(
+    backfillStep(ctx, {
+      title: `Backfill ${intent.to} from ${old.name}`,
+      set: `${n} = ${o}`,
+      predicate: `${n} IS NOT ${o}`,
+      release: 1,
+      rollback: { kind: 'none', reason: `only fills ${intent.to}; rolling back the "add column" step removes it with its data` },
+    }),
+  );
+  steps.push(
+    readCheckStep(ctx, {
+      release: 1,
+      title: `Validate parity: ${intent.to} equals ${old.name} on every row`,
+      checkpoint: { description: 'both columns equal on every row', sql: `SELECT NOT EXISTS (SELECT 1 FROM ${tableSql(ctx.ref)} WHERE ${n} IS NOT ${o})`, expected: 1 },
+      caveats: ['Fails if an instance still writes only the old column: confirm release A+1 everywhere, run the backfill again, then this check.'],
+    }),
+  );
+  let table: TableSchema = { ...ctx.table, columns: [...ctx.table.columns, added] };
+  if (!old.nullable && !withDefault) {
+    const columns = table.columns.map((c) => (c.name === old.name ? { ...c, nullable: true } : c.name === intent.to ? { ...c, nullable: false } : c));
+    steps.push(
+      rebuildStep({ ...ctx, table }, {
+        title: `Make ${intent.to} NOT NULL and ${old.name} nullable (table rebuild)`,
+        release: 1,
+        target: { columns, constraints: ctx.table.constraints },
+        changes: [
+          { op: 'set_nullable', table: ctx.ref, column: old.name, nullable: true },
+          { op: 'set_nullable', table: ctx.ref, column: intent.to, nullable: false },
+        ],
+        checkpoint: null,
+        caveats: [`${old.name} is NOT NULL without a default: once the next release stops writing it, every INSERT would fail, so it becomes nullable now; ${intent.to} takes over the NOT NULL.`],
+      }),
+    );
+    table = { ...table, columns };
+  }
+  steps.push(
+    appStep(2, `Application reads and writes only ${intent.to}`, `Deploy the application version that uses ${intent.to} everywhere and no longer reads or writes ${old.name} (remove it from the ORM model).`, {
+      kind: 'deploy',
+      release: 'A+1',
+      instruction: `deploy back the version that writes both columns`,
+    }),
+  );
+  const drop = dropColumnStatements(ctx, table, old.name);
+  const last = writeStep(ctx, {
+    title: `Drop the old column ${old.name}`,
+    release: 3,
+    sql: drop.sql,
+    duration: 'rewrite',
+    rollback: { kind: 'irreversible', reason: `dropping ${old.name} removes it; the application already uses ${intent.to}, which holds the same values`, dataLost: `the ${old.name} column (its values live on in ${intent.to})` },
+    changes: [{ op: 'drop_column', table: ctx.ref, column: old.name }],
+    checkpoint: columnExists(ctx.ref, old.name, false),
+    caveats: [`Done with ${drop.how}, which rewrites the table under the database write lock.`, `Only once every instance runs release A+2: an older one that still uses ${old.name} fails from here on.`],
+  });
+  steps.push({ ...last, transactional: drop.transactional });
+  return { steps, warnings: [] };
+}
+
+function refuseDependents(ctx: RecipeContext, column: string): void {
+  const uses = [
+    ...ctx.table.indexes.filter((ix) => ix.columns.includes(column) || (ix.predicate !== null && mentionedColumns(ix.predicate, [column]).length)).map((ix) => `index ${ix.name}`),
+    ...ctx.table.constraints.filter((k) => k.columns.includes(column)).map((k) => `${k.type.replace('_', ' ')} ${k.name}`),
+    ...ctx.table.triggers.filter((tr) => tr.definition && mentionedColumns(tr.definition, [column]).length).map((tr) => `trigger ${tr.name}`),
+    ...ctx.snapshot.tables.flatMap((t) => t.constraints.filter((k) => k.references?.table === ctx.tableName && k.references.columns.includes(column)).map((k) => `foreign key ${k.name} on ${t.name}`)),
+  ];
+  if (uses.length) {
+    throw new PlanningError(
+      `column "${column}" of ${ctx.tableName} is used by ${uses.join(', ')}; the SQLite expand/contract rename does not move those to the new column yet. Rename it in the ORM mapping instead (Prisma @map, TypeORM @Column({ name })), or move them first`,
+      ctx.statement,
+    );
+  }
+}
