@@ -18,3 +18,4 @@ export * from './adapter/index.js';
 export * from './intents/catalog.js';
 export { enginePlanning } from './engines/registry.js';
 export type { EnginePlanning } from './engines/engine-planning.js';
+export * from './engines/sqlite/public.js';
