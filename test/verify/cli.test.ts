@@ -88,6 +88,14 @@ describe('liveshift verify (CLI)', () => {
     expect(r.stdout).toMatch(/lock claim SHARE UPDATE EXCLUSIVE on public\.users: ✓ held/);
   });
 
+  it('--help teaches what it does, with examples and the exit codes', async () => {
+    const r = await liveshift(['verify', '--help']);
+    expect(r.code).toBe(0);
+    for (const snippet of ['Usage: liveshift verify', 'Examples:', '--rows <n>', '--connections <n>', '--html <file>', '--sync <who>', 'liveshift_verify_<random>', 'Exit codes: 0 verified, 1']) {
+      expect(r.stdout).toContain(snippet);
+    }
+  });
+
   it('rejects bad input with exit 2', async () => {
     const none = await liveshift(['verify']);
     expect(none.code).toBe(2);
