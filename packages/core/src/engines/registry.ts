@@ -2,11 +2,14 @@ import { ENGINE_LABELS, type EngineName } from '../schema/snapshot.js';
 import { PlanningError } from '../errors.js';
 import type { EnginePlanning } from './engine-planning.js';
 import { postgresPlanning } from './postgres/planning.js';
+import { mariadbPlanning, mysqlPlanning } from './mysql/planning.js';
 import { sqlitePlanning } from './sqlite/planning.js';
 
 /** One EnginePlanning per engine; MySQL and MariaDB share one, gated by flavour and version. */
 const PLANNING: Partial<Record<EngineName, EnginePlanning>> = {
   postgres: postgresPlanning,
+  mysql: mysqlPlanning,
+  mariadb: mariadbPlanning,
   sqlite: sqlitePlanning,
 };
 

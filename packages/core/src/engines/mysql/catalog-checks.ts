@@ -1,0 +1,40 @@
+import type { Checkpoint } from '../../plan/types.js';
+import type { TableRef } from '../../schema/snapshot.js';
+import { quoteLiteral } from './quote.js';
+
+/** Checkpoint queries against information_schema: each returns one integer, compared as text. */
+const inTable = (ref: TableRef) => `TABLE_SCHEMA = ${quoteLiteral(ref.schema)} AND TABLE_NAME = ${quoteLiteral(ref.name)}`;
+const column = (ref: TableRef, name: string) => `FROM information_schema.COLUMNS WHERE ${inTable(ref)} AND COLUMN_NAME = ${quoteLiteral(name)}`;
+
+export function columnExists(ref: TableRef, name: string, exists: boolean): Checkpoint {
+  return { description: `column ${name} ${exists ? 'exists' : 'is gone'}`, sql: `SELECT COUNT(*) ${column(ref, name)}`, expected: exists ? 1 : 0 };
+}
+
+export function columnNotNull(ref: TableRef, name: string, notNull: boolean): Checkpoint {
+  return {
+    description: `column ${name} is ${notNull ? 'NOT NULL' : 'nullable'}`,
+    sql: `SELECT COUNT(*) ${column(ref, name)} AND IS_NULLABLE = ${quoteLiteral(notNull ? 'NO' : 'YES')}`,
+    expected: 1,
+  };
+}
+
+/** `printed` as COLUMN_TYPE shows it (see column-type.ts). */
+export function columnTypeIs(ref: TableRef, name: string, printed: string): Checkpoint {
+  return { description: `column ${name} is ${printed}`, sql: `SELECT COUNT(*) ${column(ref, name)} AND COLUMN_TYPE = ${quoteLiteral(printed)}`, expected: 1 };
+}
+
+export function indexExists(ref: TableRef, name: string, exists: boolean): Checkpoint {
+  return {
+    description: `index ${name} ${exists ? 'exists' : 'is gone'}`,
+    sql: `SELECT COUNT(DISTINCT INDEX_NAME) FROM information_schema.STATISTICS WHERE ${inTable(ref)} AND INDEX_NAME = ${quoteLiteral(name)}`,
+    expected: exists ? 1 : 0,
+  };
+}
+
+export function constraintExists(ref: TableRef, name: string, type: 'FOREIGN KEY' | 'CHECK' | 'UNIQUE', exists: boolean): Checkpoint {
+  return {
+    description: `${type} constraint ${name} ${exists ? 'exists' : 'is gone'}`,
+    sql: `SELECT COUNT(*) FROM information_schema.TABLE_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ${quoteLiteral(ref.schema)} AND TABLE_NAME = ${quoteLiteral(ref.name)} AND CONSTRAINT_NAME = ${quoteLiteral(name)} AND CONSTRAINT_TYPE = ${quoteLiteral(type)}`,
+    expected: exists ? 1 : 0,
+  };
+}

@@ -1,0 +1,156 @@
+import type { IntentInput } from '../../intents/types.js';
+import type { SourcedIntent } from '../../input/sql-to-intents.js';
+import { PlanningError } from '../../errors.js';
+import type { MysqlFlavour } from './capabilities.js';
+import { columnName, expressionText, parseMysql, tableOf, type MysqlNode, type MysqlStatement } from './parser.js';
+
+/** The intents liveshift plans on MySQL/MariaDB, and the SQL each is read from. */
+export const MYSQL_SUPPORTED: { kind: IntentInput['kind']; sql: string }[] = [
+  { kind: 'add_column', sql: 'ALTER TABLE t ADD [COLUMN] c type [NULL | NOT NULL] [DEFAULT literal]' },
+  { kind: 'rename_column', sql: 'ALTER TABLE t RENAME COLUMN a TO b' },
+  { kind: 'create_index', sql: 'CREATE [UNIQUE] INDEX i ON t (cols) | ALTER TABLE t ADD [UNIQUE] INDEX i (cols)' },
+  { kind: 'drop_index', sql: 'DROP INDEX i ON t | ALTER TABLE t DROP INDEX i' },
+  { kind: 'drop_column', sql: 'ALTER TABLE t DROP [COLUMN] c' },
+  { kind: 'set_not_null', sql: 'ALTER TABLE t MODIFY c <its type> NOT NULL' },
+  { kind: 'change_column_type', sql: 'ALTER TABLE t MODIFY c new_type' },
+  { kind: 'add_foreign_key', sql: 'ALTER TABLE t ADD [CONSTRAINT name] FOREIGN KEY (cols) REFERENCES p (cols) [ON DELETE action] [ON UPDATE action]' },
+  { kind: 'add_check', sql: 'ALTER TABLE t ADD [CONSTRAINT name] CHECK (expr)' },
+];
+
+export function mysqlSupportedList(): string {
+  return MYSQL_SUPPORTED.map((s) => `  - ${s.sql}`).join('\n');
+}
+
+function unsupported(stmt: MysqlStatement, what: string): never {
+  throw new PlanningError(`${what} is not planned on MySQL/MariaDB yet. liveshift plans these MySQL/MariaDB changes:\n${mysqlSupportedList()}`, stmt.text);
+}
+
+/** Naive MySQL/MariaDB DDL → intents, through the real parser. */
+export function mysqlSqlToIntents(sql: string, flavour: MysqlFlavour = 'mariadb'): SourcedIntent[] {
+  const statements = parseMysql(sql, flavour);
+  if (!statements.length) throw new PlanningError('no SQL statement given', sql.trim());
+  return statements.flatMap((stmt) => statementToIntents(stmt, flavour).map((intent) => ({ intent, statement: stmt.text })));
+}
+
+function statementToIntents(stmt: MysqlStatement, flavour: MysqlFlavour): IntentInput[] {
+  const n = stmt.ast;
+  switch (n.type) {
+    case 'alter': {
+      const table = tableOf((n.table as MysqlNode[])[0]!);
+      // ALGORITHM= and LOCK= of the input are the plan's to choose
+      const items = (n.expr as MysqlNode[]).filter((e) => e.resource !== 'algorithm' && e.resource !== 'lock');
+      return items.flatMap((e) => alterItem(stmt, table, e, flavour));
+    }
+    case 'create':
+      if (n.keyword === 'index') {
+        return [createIndex(stmt, tableOf(n.table), n.index, n.index_type === 'unique', n.index_columns ?? [])];
+      }
+      return unsupported(stmt, `CREATE ${String(n.keyword ?? '').toUpperCase()}`);
+    case 'drop':
+      if (n.keyword === 'index') {
+        const t = tableOf(n.table);
+        return [{ kind: 'drop_index', index: typeof t === 'string' ? columnName(n.name) : { schema: t.schema, name: columnName(n.name) } }];
+      }
+      return unsupported(stmt, `DROP ${String(n.keyword ?? '').toUpperCase()}`);
+    default:
+      return unsupported(stmt, `${String(n.type).toUpperCase()} statements`);
+  }
+}
+
+type TableInput = string | { schema: string; name: string };
+
+function alterItem(stmt: MysqlStatement, table: TableInput, e: MysqlNode, flavour: MysqlFlavour): IntentInput[] {
+  if (e.resource === 'column') {
+    switch (e.action) {
+      case 'add': {
+        if (e.reference_definition) return unsupported(stmt, 'ADD COLUMN … REFERENCES');
+        const c = columnSpec(stmt, e, flavour);
+        return [{ kind: 'add_column', table, column: { name: columnName(e.column), type: c.type, nullable: c.nullable !== false, ...(c.default !== undefined ? { default: { expr: c.default } } : {}) } }];
+      }
+      case 'rename':
+        return [{ kind: 'rename_column', table, from: columnName(e.old_column), to: columnName(e.column) }];
+      case 'drop':
+        return [{ kind: 'drop_column', table, column: columnName(e.column) }];
+      case 'change':
+        if (columnName(e.old_column) !== columnName(e.column)) {
+          throw new PlanningError('CHANGE renames and redefines a column at once; write the rename as RENAME COLUMN a TO b, and a type change as MODIFY, so each is planned on its own', stmt.text);
+        }
+        return modify(stmt, table, e, flavour);
+      case 'modify':
+        return modify(stmt, table, e, flavour);
+      default:
+        return unsupported(stmt, `ALTER TABLE … ${String(e.action).toUpperCase()} COLUMN`);
+    }
+  }
+  if (e.action === 'add' && e.resource === 'index') return [createIndex(stmt, table, e.index, false, e.definition ?? [])];
+  if (e.action === 'drop' && e.resource === 'index') {
+    return [{ kind: 'drop_index', index: typeof table === 'string' ? String(e.index) : { schema: table.schema, name: String(e.index) } }];
+  }
+  if (e.action === 'add' && e.resource === 'constraint') {
+    const d = e.create_definitions as MysqlNode;
+    const type = String(d.constraint_type).toLowerCase();
+    if (type.startsWith('unique')) return [createIndex(stmt, table, d.index ?? d.constraint ?? undefined, true, d.definition ?? [])];
+    if (type === 'foreign key') return [foreignKey(d, table)];
+    if (type === 'check') {
+      const expression = ((d.definition as MysqlNode[]) ?? []).map((x) => expressionText(x, flavour)).join(' AND ');
+      return [{ kind: 'add_check', table, expression, ...(d.constraint ? { name: String(d.constraint) } : {}) }];
+    }
+    return unsupported(stmt, `ADD ${type.toUpperCase()}`);
+  }
+  return unsupported(stmt, `ALTER TABLE … ${String(e.action ?? e.keyword).toUpperCase()} ${String(e.resource ?? '').toUpperCase()}`);
+}
+
+/** MODIFY c type [NOT NULL]: the type change (none when it is the column's type already), then NOT NULL when asked. */
+function modify(stmt: MysqlStatement, table: TableInput, e: MysqlNode, flavour: MysqlFlavour): IntentInput[] {
+  const column = columnName(e.column);
+  const c = columnSpec(stmt, e, flavour);
+  if (c.default !== undefined) throw new PlanningError('MODIFY … DEFAULT changes the default with the definition; a default change is not planned on MySQL/MariaDB yet', stmt.text);
+  return [{ kind: 'change_column_type', table, column, type: c.type }, ...(c.nullable === false ? [{ kind: 'set_not_null' as const, table, column }] : [])];
+}
+
+function columnSpec(stmt: MysqlStatement, e: MysqlNode, flavour: MysqlFlavour): { type: string; nullable?: boolean; default?: string } {
+  if (e.generated) unsupported(stmt, 'generated columns');
+  const def = e.definition as MysqlNode;
+  const nullable = e.nullable ? e.nullable.type !== 'not null' : undefined;
+  const dflt = e.default_val?.value;
+  return { type: typeText(def, flavour), ...(nullable !== undefined ? { nullable } : {}), ...(dflt !== undefined ? { default: expressionText(dflt, flavour) } : {}) };
+}
+
+/** A parsed data type back as text: `varchar(40)`, `decimal(12,2) unsigned`, `enum('a','b')`. */
+function typeText(def: MysqlNode, flavour: MysqlFlavour): string {
+  const base = String(def.dataType).toLowerCase();
+  if (def.expr?.value) return `${base}(${(def.expr.value as MysqlNode[]).map((v) => expressionText(v, flavour)).join(',')})`;
+  const args = def.length !== undefined && def.length !== null ? `(${def.length}${def.scale !== undefined && def.scale !== null ? `,${def.scale}` : ''})` : '';
+  const suffix = ((def.suffix as string[] | null) ?? []).map((s) => ` ${String(s).toLowerCase()}`).join('');
+  return `${base}${args}${suffix}`;
+}
+
+function createIndex(stmt: MysqlStatement, table: TableInput, name: unknown, unique: boolean, keys: MysqlNode[]): IntentInput {
+  const columns = keys.map((k) => {
+    if (k.type !== 'column_ref') unsupported(stmt, 'indexes on expressions');
+    return columnName(k);
+  });
+  return { kind: 'create_index', table, columns, unique, ...(name ? { name: String(name) } : {}) };
+}
+
+const ACTIONS: Record<string, 'no action' | 'restrict' | 'cascade' | 'set null' | 'set default'> = {
+  'no action': 'no action',
+  restrict: 'restrict',
+  cascade: 'cascade',
+  'set null': 'set null',
+  'set default': 'set default',
+};
+
+function foreignKey(d: MysqlNode, table: TableInput): IntentInput {
+  const ref = d.reference_definition as MysqlNode;
+  const actions = Object.fromEntries(((ref.on_action as MysqlNode[]) ?? []).map((a) => [String(a.type).toLowerCase(), ACTIONS[String(a.value?.value ?? a.value).toLowerCase()]]));
+  return {
+    kind: 'add_foreign_key',
+    table,
+    columns: (d.definition as MysqlNode[]).map(columnName),
+    references: { table: tableOf((ref.table as MysqlNode[])[0]!), columns: (ref.definition as MysqlNode[]).map(columnName) },
+    ...(d.constraint ? { name: String(d.constraint) } : {}),
+    ...(actions['on delete'] ? { onDelete: actions['on delete'] } : {}),
+    ...(actions['on update'] ? { onUpdate: actions['on update'] } : {}),
+  };
+}
