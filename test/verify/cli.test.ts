@@ -105,6 +105,7 @@ describe('liveshift verify (CLI)', () => {
     expect(rows.stderr).toMatch(/--rows/);
     const mysql = await liveshift(['verify', RENAME_SQL, '--db', 'mysql://root:hunter2@localhost/app']);
     expect(mysql.code).toBe(2);
+    expect(mysql.stderr).toMatch(/liveshift verify runs on PostgreSQL only/);
     expect(mysql.stderr).not.toContain('hunter2');
   });
 });

@@ -3,10 +3,13 @@ import type { EngineName } from '@liveshift/core';
 import type { EngineSession } from './engine-session.js';
 import { connect, parseDatabaseUrl, type DatabaseEngine } from './connect.js';
 import { postgresSession } from './postgres/session.js';
+import { openSqlite } from './sqlite/open.js';
+import { sqliteSession } from './sqlite/session.js';
 
 /** How each engine opens a session from a `--db` URL; the session owns (and closes) its connection. */
 const OPENERS: Partial<Record<DatabaseEngine, (url: string) => Promise<EngineSession>>> = {
   postgres: async (url) => postgresSession(await connect(url), { owned: true }),
+  sqlite: async (url) => sqliteSession(openSqlite(url), { owned: true }),
 };
 
 /**

@@ -6,7 +6,7 @@ export type { LatencyStats, WindowSummary, Stall, FailureGroup, WorkloadSummary 
 export { LockMonitor, lockWaitMs } from './measure/lock-monitor.js';
 export type { LockWait, HeldLockSample, LockMonitorOptions, LockObservations, SessionRole } from './measure/lock-monitor.js';
 export { documentedMode, strongest, isStronger } from './measure/lock-modes.js';
-export { checkLockClaim, ownTableLocks, relationOids, sampledTableLocks } from './measure/lock-claims.js';
+export { checkLockClaim, ownTableLocks, relationOids, sampledTableLocks, waitsCausedBy } from './measure/lock-claims.js';
 export type { ClaimVerdict, LockClaimCheck, ObservationMethod } from './measure/lock-claims.js';
 export { startWorkload } from './workload/workload.js';
 export type { WorkloadHandle, WorkloadOptions } from './workload/workload.js';

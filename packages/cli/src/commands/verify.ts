@@ -7,7 +7,7 @@ import { planChange, type PlanOptions, type SchemaSnapshot } from '@liveshift/co
 import { connect, embeddedBinDir, introspectPostgres, parseDatabaseUrl, redactUrl, startEmbeddedPostgres, type EmbeddedPostgres } from '@liveshift/runtime';
 import { renderVerifyHtml, renderVerifyJson, renderVerifyText, verifyOnScratch } from '@liveshift/verify';
 import { createUsersTable, USERS_TABLE } from '../demo/users-table.js';
-import { EXIT_FAILED, EXIT_OK } from '../errors.js';
+import { EXIT_FAILED, EXIT_OK, UsageError } from '../errors.js';
 import { integerOption, loadChange, readSnapshotFile, snapshotFromDatabase } from '../inputs.js';
 import { info } from '../output.js';
 import { addPlanningOptions, planOptionsFrom, type PlanningFlags } from '../planning-options.js';
@@ -85,7 +85,10 @@ export function registerVerify(program: Command): void {
 
 async function runVerify(sql: string | undefined, flags: VerifyFlags): Promise<number> {
   const change = await loadChange({ sql, file: flags.file });
-  if (flags.db) parseDatabaseUrl(flags.db);
+  // the scratch database, the workload and the lock observation are PostgreSQL's
+  if (flags.db && parseDatabaseUrl(flags.db).engine !== 'postgres') {
+    throw new UsageError(`liveshift verify runs on PostgreSQL only (postgres:// or postgresql://), not ${redactUrl(flags.db)}`);
+  }
   const snapshotFromFile = flags.snapshot ? await readSnapshotFile(flags.snapshot) : undefined;
   let server: EmbeddedPostgres | undefined;
   try {

@@ -65,13 +65,30 @@ export function sampledTableLocks(samples: readonly HeldLockSample[], oids: Read
   return out;
 }
 
+const normalize = (sql: string) => sql.replace(/\s+/g, ' ').replace(/;\s*$/, '').trim();
+
+/**
+ * Waits the step's own statements caused: the runner was blocking them while it executed one of
+ * the step's statements (or its backfill batches). Time windows alone would blame a step for a
+ * wait behind the previous step's last statement when a monitor sample comes back late.
+ */
+export function waitsCausedBy(step: Pick<Step, 'sql' | 'backfill'>, waits: readonly LockWait[]): LockWait[] {
+  const statements = step.sql.map(normalize);
+  return waits.filter((w) => {
+    if (!w.blockedByPlan || !w.runnerQuery) return false;
+    const running = normalize(w.runnerQuery);
+    if (statements.some((s) => s === running || (running.length >= 1900 && s.startsWith(running)))) return true;
+    return step.backfill !== undefined && running.includes(step.backfill.set);
+  });
+}
+
 const isRead = (query: string) => /^\s*(select|with)\b/i.test(query);
 
 export function checkLockClaim(
-  step: Pick<Step, 'n' | 'title' | 'kind' | 'sql' | 'lock'>,
+  step: Pick<Step, 'n' | 'title' | 'kind' | 'sql' | 'lock' | 'backfill'>,
   observed: ReadonlyMap<string, PgLockMode>,
   method: ObservationMethod,
-  /** Lock waits seen while the step ran. */
+  /** Lock waits seen during the run; those the step's statements caused are picked out. */
   waits: readonly LockWait[],
 ): LockClaimCheck {
   const claim = step.lock;
@@ -99,7 +116,7 @@ export function checkLockClaim(
     if (seen && isStronger(seen, limit)) reasons.push(`took ${seen} on ${table}; the plan claims ${limit}`);
   }
   // only table-lock waits count: row locks of a backfill batch are what "rows" promises
-  const blockedByStep = waits.filter((w) => w.role === 'workload' && w.blockedByPlan && w.waitEvent === 'relation');
+  const blockedByStep = waitsCausedBy(step, waits).filter((w) => w.role === 'workload' && w.waitEvent === 'relation');
   const blockedReads = blockedByStep.filter((w) => isRead(w.query));
   const blockedWrites = blockedByStep.filter((w) => !isRead(w.query));
   if (!claim.blocksReads && blockedReads.length > 0) reasons.push(`${blockedReads.length} application read(s) waited for this step's table lock; the plan claims reads are not blocked`);

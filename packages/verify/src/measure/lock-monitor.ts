@@ -25,6 +25,8 @@ export interface LockWait {
   blockedBy: number[];
   /** The plan's runner was among the blockers. */
   blockedByPlan: boolean;
+  /** What the runner was executing when it was first seen blocking this wait (to tell which step caused it). */
+  runnerQuery: string | null;
 }
 
 /** A table lock the runner held when a sample was taken. */
@@ -95,10 +97,14 @@ export class LockMonitor {
 
   private async sample(): Promise<void> {
     const { runnerPid, workloadPids } = this.options;
-    const waiting = await this.client.query<{ pid: number; application_name: string; wait_event: string; query: string; query_start: string; blockers: number[] }>(
-      `SELECT pid, application_name, wait_event, left(query, 300) AS query, query_start::text AS query_start, pg_blocking_pids(pid) AS blockers
-         FROM pg_stat_activity
-        WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+    // the runner's statement is read in the same snapshot of pg_stat_activity as the waits, so a
+    // wait is tied to the statement that caused it even when the sample comes back late
+    const waiting = await this.client.query<{ pid: number; application_name: string; wait_event: string; query: string; query_start: string; blockers: number[]; runner_query: string | null }>(
+      `SELECT a.pid, a.application_name, a.wait_event, left(a.query, 300) AS query, a.query_start::text AS query_start, pg_blocking_pids(a.pid) AS blockers,
+              (SELECT left(r.query, 2000) FROM pg_stat_activity r WHERE r.pid = $1) AS runner_query
+         FROM pg_stat_activity a
+        WHERE a.datname = current_database() AND a.wait_event_type = 'Lock' AND a.pid <> pg_backend_pid()`,
+      [runnerPid],
     );
     const at = nowMs();
     const held = await this.client.query<{ relation: number; mode: string }>(
@@ -115,7 +121,10 @@ export class LockMonitor {
       if (existing) {
         existing.lastSeenMs = at;
         for (const b of blockers) if (!existing.blockedBy.includes(b)) existing.blockedBy.push(b);
-        existing.blockedByPlan ||= blockers.includes(runnerPid);
+        if (blockers.includes(runnerPid)) {
+          existing.blockedByPlan = true;
+          existing.runnerQuery ??= row.runner_query;
+        }
         continue;
       }
       this.waits.set(key, {
@@ -128,6 +137,7 @@ export class LockMonitor {
         lastSeenMs: at,
         blockedBy: [...blockers],
         blockedByPlan: blockers.includes(runnerPid),
+        runnerQuery: blockers.includes(runnerPid) ? row.runner_query : null,
       });
     }
   }

@@ -289,7 +289,7 @@ export async function verifyPlan(options: VerifyPlanOptions): Promise<VerifyResu
     const workloadWaits = during.filter((w) => w.role === 'workload');
     return {
       ...r,
-      lockClaim: checkLockClaim(track.step, observed, method, during),
+      lockClaim: checkLockClaim(track.step, observed, method, lockWaits),
       workloadLockWaits: {
         count: workloadWaits.length,
         longestMs: workloadWaits.reduce((m, w) => Math.max(m, lockWaitMs(w)), 0),
