@@ -3,12 +3,14 @@ import type { EngineName } from '@liveshift/core';
 import type { EngineSession } from './engine-session.js';
 import { connect, parseDatabaseUrl, type DatabaseEngine } from './connect.js';
 import { postgresSession } from './postgres/session.js';
+import { isMysqlConnection, mysqlSession, openMysqlSession } from './mysql/session.js';
 import { openSqlite } from './sqlite/open.js';
 import { sqliteSession } from './sqlite/session.js';
 
 /** How each engine opens a session from a `--db` URL; the session owns (and closes) its connection. */
 const OPENERS: Partial<Record<DatabaseEngine, (url: string) => Promise<EngineSession>>> = {
   postgres: async (url) => postgresSession(await connect(url), { owned: true }),
+  mysql: openMysqlSession,
   sqlite: async (url) => sqliteSession(openSqlite(url), { owned: true }),
 };
 
@@ -31,6 +33,7 @@ export async function connectSession(url: string): Promise<EngineSession> {
  */
 const WRAPPERS: Partial<Record<DatabaseEngine, (connection: unknown) => EngineSession | undefined>> = {
   postgres: (connection) => (isPgClient(connection) ? postgresSession(connection) : undefined),
+  mysql: (connection) => (isMysqlConnection(connection) ? mysqlSession(connection, 'mysql') : undefined),
 };
 
 function isPgClient(value: unknown): value is pg.ClientBase {

@@ -1,0 +1,76 @@
+import { expect } from 'vitest';
+import { applyToSnapshot, planChange, releaseIndex, type Plan, type PlanInput, type PlanOptions, type Step } from '@liveshift/core';
+import { applyPlan, openMysqlSession, rollbackPlanStep, type EngineSession } from '@liveshift/runtime';
+import { comparable } from '../support/schema-compare.js';
+import { innodbTableId, type ScratchDatabase } from './mariadb.js';
+import { MysqlWorkload, plainUsersApplication, type MysqlQuery } from './workload.js';
+
+/** Forces the full online recipe on a test-sized table. */
+export const LARGE_TABLE_OPTIONS: PlanOptions = { smallTableBytes: 0, batchSize: 500, pauseMs: 0, lockTimeoutMs: 2000 };
+
+export interface StepReport {
+  step: number;
+  /** The table was rebuilt (InnoDB table id changed). */
+  rebuilt: boolean;
+  rolledBackAndReapplied: boolean;
+}
+
+/**
+ * Plans `input` against the scratch database, then runs the plan one step at a time under a
+ * read/insert/update workload, the way an operator would, checking after every step: the server
+ * accepted the step's statements (with their ALGORITHM= and LOCK=), the introspected schema equals
+ * applyToSnapshot's prediction, a "no rebuild" claim holds (InnoDB table id unchanged), and before the
+ * point of no return the rollback restores the previous schema, after which the step is applied
+ * again. No workload query may fail.
+ */
+export async function planAndRunUnderTraffic(
+  db: ScratchDatabase,
+  input: PlanInput,
+  options: { plan?: PlanOptions; application?: (release: number) => MysqlQuery[]; onOperatorStep?: (step: Step) => Promise<void>; table?: string } = {},
+): Promise<{ plan: Plan; reports: StepReport[] }> {
+  const session = await openMysqlSession(db.url);
+  const probe = await db.connect();
+  const plan = await planChange(input, await session.introspect(), { ...LARGE_TABLE_OPTIONS, ...options.plan });
+  const workload = new MysqlWorkload(db.url, options.application ?? (() => plainUsersApplication));
+  const quiet = { log: () => {}, onProgress: false as const };
+  const reports: StepReport[] = [];
+  await workload.start();
+  try {
+    for (const step of plan.steps) {
+      const deployed = step.deploy;
+      const before = await session.introspect();
+      const tables = step.lock.tables.map((t) => t.slice(t.indexOf('.') + 1));
+      const ids = await Promise.all(tables.map((t) => innodbTableId(probe, db.name, t)));
+      if (step.kind === 'app') {
+        workload.setRelease(releaseIndex(step.deploy));
+        if (step.changes.length) await options.onOperatorStep?.(step);
+      }
+      const result = await applyPlan(session, plan, { step: step.n, deployed, ...quiet });
+      expect(result.ran, `step ${step.n} (${step.title}) ran`).toEqual([step.n]);
+      const expected = applyToSnapshot(before, step);
+      expect(comparable(await session.introspect()), `schema after step ${step.n} (${step.title})`).toEqual(comparable(expected));
+      const after = await Promise.all(tables.map((t) => innodbTableId(probe, db.name, t)));
+      const rebuilt = ids.some((id, i) => id !== undefined && after[i] !== undefined && id !== after[i]);
+      if (step.kind !== 'app' && step.lock.duration !== 'rewrite') expect(rebuilt, `step ${step.n} (${step.title}) claims no rebuild`).toBe(false);
+      let rolledBackAndReapplied = false;
+      const beforePonr = !plan.pointOfNoReturn || step.n < plan.pointOfNoReturn.step;
+      if (beforePonr && step.rollback.kind === 'sql') {
+        const rb = await rollbackPlanStep(session, plan, step.n, { deployed, log: () => {} });
+        expect(rb.rolledBack, `rollback of step ${step.n}`).toBe(true);
+        expect(comparable(await session.introspect()), `schema after rolling back step ${step.n}`).toEqual(comparable(before));
+        await applyPlan(session, plan, { step: step.n, deployed, ...quiet });
+        expect(comparable(await session.introspect()), `schema after re-applying step ${step.n}`).toEqual(comparable(expected));
+        rolledBackAndReapplied = true;
+      }
+      reports.push({ step: step.n, rebuilt, rolledBackAndReapplied });
+    }
+  } finally {
+    const stats = await workload.stop();
+    await session.close();
+    expect(stats.failures, JSON.stringify(stats.failures.slice(0, 3))).toEqual([]);
+    expect(stats.queries).toBeGreaterThan(20);
+  }
+  return { plan, reports };
+}
+
+export type { EngineSession };
