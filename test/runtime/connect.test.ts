@@ -27,21 +27,17 @@ describe('parseDatabaseUrl', () => {
     expect(parseDatabaseUrl('postgresql://u@h/db').engine).toBe('postgres');
   });
 
-  it.each(['mysql://root@localhost/test', 'mariadb://root@localhost/test', 'sqlite:./app.db'])(
-    'says %s is not supported yet and names the supported schemes (exit 2)',
-    (url) => {
-      const error = catchError(() => parseDatabaseUrl(url));
-      expect(error).toBeInstanceOf(LiveshiftError);
-      expect(error.exitCode).toBe(2);
-      expect(error.message).toMatch(/not supported yet/);
-      expect(error.message).toContain('postgres:// or postgresql://');
-    },
-  );
+  it('accepts sqlite:<path>, and refuses sqlite: with no path (exit 2)', () => {
+    expect(parseDatabaseUrl('sqlite:./app.db').engine).toBe('sqlite');
+    const error = catchError(() => parseDatabaseUrl('sqlite:'));
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toMatch(/names no SQLite file/);
+  });
 
   it('rejects an unknown scheme without echoing its password', () => {
     const error = catchError(() => parseDatabaseUrl('oracle://scott:tiger@db/orcl'));
     expect(error.exitCode).toBe(2);
-    expect(error.message).toContain('postgres:// or postgresql://');
+    expect(error.message).toContain('postgres://, postgresql://, mysql://, mariadb:// or sqlite:');
     expect(error.message).not.toContain('tiger');
   });
 });

@@ -10,7 +10,7 @@ export interface DatabaseTarget {
 }
 
 /** Engines whose runtime is written (each has an opener in connect-session.ts): their schemes are accepted. */
-const RUNTIME_ENGINES = new Set<DatabaseEngine>(['postgres', 'mysql']);
+const RUNTIME_ENGINES = new Set<DatabaseEngine>(['postgres', 'mysql', 'sqlite']);
 
 const SCHEMES: Record<string, { engine: DatabaseEngine; label: string; form: string }> = {
   'postgres:': { engine: 'postgres', label: 'PostgreSQL', form: 'postgres://user@host:5432/db' },

@@ -5,3 +5,4 @@ export { tokenize as tokenizeSqlite, splitStatements as splitSqliteStatements } 
 export { BEGIN_WRITE as SQLITE_BEGIN_WRITE, COMMIT as SQLITE_COMMIT, FOREIGN_KEY_CHECK as SQLITE_FOREIGN_KEY_CHECK, FOREIGN_KEYS_OFF as SQLITE_FOREIGN_KEYS_OFF, FOREIGN_KEYS_ON as SQLITE_FOREIGN_KEYS_ON } from './rebuild.js';
 export { quoteIdent as quoteSqliteIdent, quoteLiteral as quoteSqliteLiteral } from './quote.js';
 export { SQLITE_CAPABILITIES, SQLITE_MIN_SUPPORTED, sqliteVersionText } from './capabilities.js';
+export { derivedConstraintName } from './constraint-names.js';

@@ -7,6 +7,7 @@ import { derivedName } from '../../engines/postgres/quote.js';
 import { displayName, quoteIdent } from '../../engines/sqlite/quote.js';
 import { mentionedColumns } from '../../engines/sqlite/create-statement.js';
 import { tableExists, writeStep } from '../../engines/sqlite/steps.js';
+import { declaredType } from '../../engines/sqlite/types.js';
 import { makeContext, resolveTable, type ResolvedOptions } from '../context.js';
 
 /**
@@ -21,7 +22,7 @@ export function createTableRecipe(snapshot: SchemaSnapshot, intent: CreateTableI
   const columns: ColumnSchema[] = intent.columns.map((c) => {
     if (c.identity) throw new PlanningError(`column "${c.name}": SQLite has no identity columns; declare it INTEGER PRIMARY KEY (the rowid) instead`, statement);
     if (/serial$/i.test(c.type)) throw new PlanningError(`column "${c.name}": ${c.type} is PostgreSQL's; on SQLite declare it INTEGER PRIMARY KEY`, statement);
-    return { name: c.name, type: c.type, nullable: c.nullable && !pk.includes(c.name), default: c.default ?? null };
+    return { name: c.name, type: declaredType(snapshot.engine, c.type), nullable: c.nullable && !pk.includes(c.name), default: c.default ?? null };
   });
   const names = columns.map((c) => c.name);
   const known = (cols: string[], what: string) => {

@@ -1,4 +1,6 @@
 import type { RecipeResult, StepDraft } from '../../plan/draft.js';
+import type { SchemaChange } from '../../plan/types.js';
+import { derivedConstraintName, unnamedConstraints } from '../../engines/sqlite/constraint-names.js';
 import type { RenameTableIntent } from '../types.js';
 import { PlanningError } from '../../errors.js';
 import { appStep } from '../app-step/postgres.js';
@@ -28,7 +30,7 @@ export function renameTableRecipe(ctx: RecipeContext, intent: RenameTableIntent)
       release: 0,
       sql: [`ALTER TABLE ${old} RENAME TO ${renamed}`, ...(withView ? [`CREATE VIEW ${old} AS SELECT * FROM ${renamed}`] : [])],
       rollback: { kind: 'sql', sql: [...(withView ? [`DROP VIEW ${old}`] : []), `ALTER TABLE ${renamed} RENAME TO ${old}`], transactional: true },
-      changes: [{ op: 'rename_table', table: ctx.ref, to: intent.to }],
+      changes: [{ op: 'rename_table', table: ctx.ref, to: intent.to }, ...renamedConstraints(ctx, intent.to)],
       checkpoint: tableExists(intent.to, true),
       caveats: [
         'Catalog-only: indexes, triggers, views and (3.26+) other tables\' foreign keys follow the new name.',
@@ -57,4 +59,13 @@ export function renameTableRecipe(ctx: RecipeContext, intent: RenameTableIntent)
     steps,
     warnings: [`SQLite has no online path for renaming ${ctx.tableName} under application instances that write it: from step 1 until every instance runs release A+1, writes that use the old name fail${withView ? ' (reads go on through the view)' : ''}.`],
   };
+}
+
+/** Unnamed constraints are known by names derived from the table's: they follow it to the new name. */
+function renamedConstraints(ctx: RecipeContext, to: string): SchemaChange[] {
+  const ref = { schema: ctx.ref.schema, name: to };
+  return unnamedConstraints(ctx.table).flatMap((k): SchemaChange[] => {
+    const name = derivedConstraintName(to, k.type, k.columns);
+    return name === k.name ? [] : [{ op: 'drop_constraint', table: ref, constraint: k.name }, { op: 'add_constraint', table: ref, constraint: { ...k, name } }];
+  });
 }
