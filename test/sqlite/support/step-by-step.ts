@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { applyToSnapshot, releaseIndex, type Plan, type Step } from '@liveshift/core';
-import { applyPlan, introspectSqlite, rollbackPlanStep, type EngineSession } from '@liveshift/runtime';
+import { applyPlan, introspectSqlite, rollbackPlanStep, type ApplyOptions, type EngineSession } from '@liveshift/runtime';
 import type Database from 'better-sqlite3';
 import { comparable } from '../../support/schema-compare.js';
 
@@ -30,7 +30,8 @@ export async function runSqliteStepByStep(args: {
       continue;
     }
     const before = introspectSqlite(db);
-    const observe = args.observe as ((step: Step, client: never) => Promise<void>) | undefined;
+    // the runner hands each engine's own connection to the observer: a better-sqlite3 Database here
+    const observe = args.observe as unknown as ApplyOptions['observe'];
     const r = await applyPlan(session, plan, { step: step.n, deployed, ...quiet, observe });
     expect(r.ran, `step ${step.n} ran`).toEqual([step.n]);
     const expected = applyToSnapshot(before, step);
