@@ -26,14 +26,15 @@ export interface StepReport {
 export async function planAndRunUnderTraffic(
   db: ScratchDatabase,
   input: PlanInput,
-  options: { plan?: PlanOptions; application?: (release: number) => MysqlQuery[]; onOperatorStep?: (step: Step) => Promise<void>; table?: string } = {},
-): Promise<{ plan: Plan; reports: StepReport[] }> {
+  options: { plan?: PlanOptions; application?: (release: number) => MysqlQuery[]; onOperatorStep?: (step: Step) => Promise<void>; retryDeadlocks?: boolean } = {},
+): Promise<{ plan: Plan; reports: StepReport[]; deadlocksRetried: number }> {
   const session = await openMysqlSession(db.url);
   const probe = await db.connect();
   const plan = await planChange(input, await session.introspect(), { ...LARGE_TABLE_OPTIONS, ...options.plan });
-  const workload = new MysqlWorkload(db.url, options.application ?? (() => plainUsersApplication));
+  const workload = new MysqlWorkload(db.url, options.application ?? (() => plainUsersApplication), 3000, 3, options.retryDeadlocks);
   const quiet = { log: () => {}, onProgress: false as const };
   const reports: StepReport[] = [];
+  let deadlocksRetried = 0;
   await workload.start();
   try {
     for (const step of plan.steps) {
@@ -66,11 +67,12 @@ export async function planAndRunUnderTraffic(
     }
   } finally {
     const stats = await workload.stop();
+    deadlocksRetried = stats.deadlocksRetried;
     await session.close();
     expect(stats.failures, JSON.stringify(stats.failures.slice(0, 3))).toEqual([]);
     expect(stats.queries).toBeGreaterThan(20);
   }
-  return { plan, reports };
+  return { plan, reports, deadlocksRetried };
 }
 
 export type { EngineSession };

@@ -100,6 +100,7 @@ export function onlineSchemaChangeStep(
       hasForeignKeys
         ? `gh-ost is not an option here: it refuses tables with foreign keys (gh-ost docs, requirements and limitations).`
         : `Alternative (untested here: gh-ost cannot be installed on liveshift's test machines; it needs binlog_format=ROW and binlog_row_image=FULL, and refuses tables with foreign keys or triggers): ${ghost}`,
+      'Residual risk: the chunk copy (INSERT … SELECT … LOCK IN SHARE MODE) can deadlock with application writes on busy rows; the losing statement fails with error 1213 and must be retried by the application, as InnoDB expects of every application (seen on MariaDB 10.11 in liveshift\'s tests: a few statements in several hundred).',
       ...spec.residualRisks,
       'Confirm this step (--deployed with its release) only once the tool has finished; the next step checks the result on the server.',
     ],
