@@ -60,7 +60,7 @@ export async function startWorkload(path: string, statements: WorkloadStatements
     worker.on('error', reject);
   });
   const started = Date.now();
-  while (Atomics.load(counters, 0) < 20 || (statements.writes.length > 0 && Atomics.load(counters, 1) < 2)) {
+  while ((statements.reads.length > 0 && Atomics.load(counters, 0) < 20) || (statements.writes.length > 0 && Atomics.load(counters, 1) < 2)) {
     if (Date.now() - started > 10_000) throw new Error('the workload did not start within 10 s');
     await sleep(10);
   }
