@@ -89,7 +89,7 @@ describe('liveshift typeorm make', () => {
     expect(readFileSync(path.join(cjs.dir, 'db', file!), 'utf8')).toContain(`module.exports = class ${classNameOf(file!)} {`);
   });
 
-  it('refuses, writing nothing: no -d, a missing file, two DataSources, another database type, migrations as classes, an unsupported statement, a name taken', async () => {
+  it('refuses, writing nothing: no -d, a missing file, two DataSources, another database type, migrations as classes, a snapshot of another engine, an unsupported statement, a name taken', async () => {
     const empty = scratchProject('typeorm-make', { 'package.json': '{"private":true}' });
     const noDataSource = await liveshift(['typeorm', 'make', RENAME_SQL, '--snapshot', USERS_SNAPSHOT], { cwd: empty.dir });
     expect(noDataSource.code).toBe(2);
@@ -117,11 +117,16 @@ describe('liveshift typeorm make', () => {
     expect(noGlob.stderr).toContain('lists its migrations as classes, not a glob: pass --dir <folder>');
 
     const project = scratchProject('typeorm-make', { 'package.json': '{"private":true}', 'ds.js': dataSource('default', { migrations: ['migrations/*.js'] }) });
+    const sqliteSnapshot = { ...JSON.parse(readFileSync(USERS_SNAPSHOT, 'utf8')), engine: { name: 'sqlite', version: '3.53.2', versionNum: 3053002 } };
+    project.write('sqlite-schema.json', JSON.stringify(sqliteSnapshot));
+    const otherEngine = await liveshift(['typeorm', 'make', RENAME_SQL, '-d', 'ds.js', '--snapshot', 'sqlite-schema.json'], { cwd: project.dir });
+    expect(otherEngine.code).toBe(2);
+    expect(otherEngine.stderr).toContain('sqlite-schema.json is a SQLite snapshot, but the data source is of type "postgres"');
     const unsupported = await liveshift(['typeorm', 'make', 'VACUUM users', '-d', 'ds.js', '--snapshot', USERS_SNAPSHOT], { cwd: project.dir });
     expect(unsupported.code).toBe(2);
     expect(unsupported.stderr).toMatch(/VACUUM users/);
     expect(unsupported.stderr).toMatch(/supported/i);
-    for (const dir of [empty, two, cockroach, classes, project]) expect(readdirSync(dir.dir).filter((f) => !['package.json', 'ds.js'].includes(f))).toEqual([]);
+    for (const dir of [empty, two, cockroach, classes, project]) expect(readdirSync(dir.dir).filter((f) => !['package.json', 'ds.js', 'sqlite-schema.json'].includes(f))).toEqual([]);
 
     // a plan whose plan module's name is taken: none of its files is written
     const stamp = Date.now() + 3_600_000;

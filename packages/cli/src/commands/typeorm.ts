@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { planChange, type EmittedFile, type Plan } from '@liveshift/core';
+import { ENGINE_LABELS, planChange, type EmittedFile, type Plan, type SchemaSnapshot } from '@liveshift/core';
 import { introspectPostgres } from '@liveshift/runtime';
 import { loadTypeormProject, planEntityChange, typeormAdapter, type TypeormProject } from '@liveshift/typeorm';
 import { UsageError } from '../errors.js';
@@ -86,7 +86,7 @@ export function registerTypeorm(program: Command): void {
     .action(async (sql: string | undefined, flags: TypeormMakeFlags) => {
       const change = await loadChange({ sql, file: flags.file });
       const project = await openProject(flags);
-      const schema = flags.snapshot ? await readSnapshotFile(flags.snapshot) : await project.withDataSource((_, client) => introspectPostgres(client));
+      const schema = flags.snapshot ? await postgresSnapshot(flags.snapshot) : await project.withDataSource((_, client) => introspectPostgres(client));
       const plan = await planChange(change, schema, planOptionsFrom(flags));
       await writeClasses(project, plan, flags, flags.name);
     });
@@ -104,7 +104,7 @@ export function registerTypeorm(program: Command): void {
     .addHelpText('after', GENERATE_EXAMPLES)
     .action(async (name: string, flags: TypeormFlags) => {
       const project = await openProject(flags);
-      const snapshot = flags.snapshot ? await readSnapshotFile(flags.snapshot) : undefined;
+      const snapshot = flags.snapshot ? await postgresSnapshot(flags.snapshot) : undefined;
       const change = await planEntityChange(project, {
         snapshot,
         planOptions: planOptionsFrom(flags),
@@ -117,6 +117,15 @@ export function registerTypeorm(program: Command): void {
       const dir = name.includes('/') || name.includes(path.sep) ? path.dirname(name) : flags.dir;
       await writeClasses(project, change.plan, { ...flags, dir }, path.basename(name));
     });
+}
+
+/** The data source is PostgreSQL (loadTypeormProject checks it): so must the snapshot be. */
+async function postgresSnapshot(file: string): Promise<SchemaSnapshot> {
+  const snapshot = await readSnapshotFile(file);
+  if (snapshot.engine.name !== 'postgres') {
+    throw new UsageError(`${file} is a ${ENGINE_LABELS[snapshot.engine.name]} snapshot, but the data source is of type "postgres": plan from a snapshot of the database the data source points to`);
+  }
+  return snapshot;
 }
 
 async function openProject(flags: TypeormFlags): Promise<TypeormProject> {
