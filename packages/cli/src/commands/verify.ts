@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { planChange, type PlanOptions, type SchemaSnapshot } from '@liveshift/core';
 import { connect, embeddedBinDir, introspectPostgres, parseDatabaseUrl, redactUrl, startEmbeddedPostgres, type EmbeddedPostgres } from '@liveshift/runtime';
-import { renderVerifyHtml, renderVerifyJson, renderVerifyText, verifyOnScratch } from '@liveshift/verify';
+import { renderVerifyHtml, renderVerifyJson, renderVerifyText, verifyOnScratch, type ScratchDatabase } from '@liveshift/verify';
 import { createUsersTable, USERS_TABLE } from '../demo/users-table.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../errors.js';
 import { integerOption, loadChange, readSnapshotFile, snapshotFromDatabase } from '../inputs.js';
@@ -91,6 +91,17 @@ async function runVerify(sql: string | undefined, flags: VerifyFlags): Promise<n
   }
   const snapshotFromFile = flags.snapshot ? await readSnapshotFile(flags.snapshot) : undefined;
   let server: EmbeddedPostgres | undefined;
+  let scratch: ScratchDatabase | undefined;
+  // Ctrl-C must not leave a liveshift_verify_* database behind on the user's server
+  const onSignal = () => {
+    process.stderr.write('\ninterrupted: dropping the scratch database\n');
+    void (scratch?.drop() ?? Promise.resolve())
+      .catch(() => {})
+      .then(() => server?.stop())
+      .finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     let serverUrl: string;
     let source: SchemaSnapshot;
@@ -124,6 +135,9 @@ async function runVerify(sql: string | undefined, flags: VerifyFlags): Promise<n
       baselineMs: flags.baseline,
       rollbacks: flags.rollbacks,
       log: (m) => info(m),
+      onScratchCreated: (created) => {
+        scratch = created;
+      },
     });
     const label = { change: sql ?? flags.file };
     if (flags.html) {
@@ -137,6 +151,8 @@ async function runVerify(sql: string | undefined, flags: VerifyFlags): Promise<n
     process.stdout.write(flags.format === 'json' ? renderVerifyJson(result, label) : `${renderVerifyText(result, label)}\n`);
     return result.verdict.ok ? EXIT_OK : EXIT_FAILED;
   } finally {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
     await server?.stop();
   }
 }

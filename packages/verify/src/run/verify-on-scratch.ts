@@ -1,7 +1,7 @@
 import type { SchemaSnapshot } from '@liveshift/core';
 import { connect, introspectPostgres } from '@liveshift/runtime';
 import { addForeignKeys, copySchema, seedRows } from '../scratch/copy-schema.js';
-import { createScratchDatabase } from '../scratch/scratch-database.js';
+import { createScratchDatabase, type ScratchDatabase } from '../scratch/scratch-database.js';
 import { touchedTables } from '../workload/application.js';
 import { verifyPlan, type VerifyPlanOptions, type VerifyResult } from './verify-plan.js';
 
@@ -12,6 +12,8 @@ export interface VerifyOnScratchOptions extends Omit<VerifyPlanOptions, 'url' | 
   source: SchemaSnapshot;
   /** Rows synthesised into each copied table. */
   rows: number;
+  /** Called once the scratch database exists (the CLI drops it from its Ctrl-C handler). */
+  onScratchCreated?: (scratch: ScratchDatabase) => void;
 }
 
 export interface ScratchReport {
@@ -34,6 +36,7 @@ export async function verifyOnScratch(options: VerifyOnScratchOptions): Promise<
   const log = options.log ?? (() => {});
   const tables = touchedTables(options.plan);
   const scratch = await createScratchDatabase(options.serverUrl);
+  options.onScratchCreated?.(scratch);
   const report: ScratchReport = { database: scratch.name, rows: options.rows, tables: [], notes: [], dropped: false };
   try {
     log(`scratch database ${scratch.name}: copying ${tables.join(', ')} and synthesising ${options.rows} rows per table...`);
