@@ -9,6 +9,7 @@ import { setBusyTimeout, withBusyRetry } from './busy-retry.js';
 import { assertSqliteCheckpoint, evaluateSqliteCheckpoint } from './checkpoint.js';
 import { executeSqliteStatements } from './execute-ddl.js';
 import { introspectSqlite, sqliteEngineInfo } from './introspect.js';
+import { journalMode } from './open.js';
 import { ensureSqliteStateTable, markSqliteStepRunning, readSqliteStepStates, setSqliteStepStatus, withSqlitePlanLock } from './state.js';
 
 /** busy_timeout for liveshift's own small writes (state rows, the plan lock). */
@@ -75,6 +76,7 @@ async function executeSqliteStep(db: Database.Database, step: Step, context: Ses
     if (step.backfill) {
       await runSqliteBackfill(db, step.backfill, { planId: context.planId, step: step.n, label, timeouts, log: context.log, onProgress: context.onProgress, estimatedRows: step.estimate?.rows, resumeFrom: context.resumeFrom });
     } else {
+      context.log(`${label}: ${journalNote(db)}`);
       await executeSqliteStatements(db, step.sql, step.transactional, { label, step: step.n, timeouts, log: context.log, observe });
     }
     setBusyTimeout(db, STATE_BUSY_TIMEOUT_MS);
@@ -84,4 +86,12 @@ async function executeSqliteStep(db: Database.Database, step: Step, context: Ses
     if (error instanceof LiveshiftError || (observeFailure && observeFailure.error === error)) throw error;
     throw new LiveshiftError(`${label} failed: ${describeDatabaseError(error)}`, EXIT_FAILED, { step: step.n, cause: error });
   }
+}
+
+/** The journal mode is the application's choice, reported, never changed: it decides whether readers wait. */
+function journalNote(db: Database.Database): string {
+  const mode = journalMode(db);
+  return mode === 'wal'
+    ? 'journal_mode is wal: readers go on while this step holds the database write lock; writers wait'
+    : `journal_mode is ${mode} (rollback journal): writers wait while this step holds the write lock, and readers too while it commits`;
 }
