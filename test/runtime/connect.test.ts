@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LiveshiftError, connect, parseDatabaseUrl, redactUrl } from '@liveshift/runtime';
+import { LiveshiftError, connect, connectSession, parseDatabaseUrl, redactUrl } from '@liveshift/runtime';
 
 describe('redactUrl', () => {
   it('hides the password of a postgres URL', () => {
@@ -27,6 +27,11 @@ describe('parseDatabaseUrl', () => {
     expect(parseDatabaseUrl('postgresql://u@h/db').engine).toBe('postgres');
   });
 
+  it('accepts mysql:// and mariadb:// as one engine family (the server says which it is)', () => {
+    expect(parseDatabaseUrl('mysql://root@127.0.0.1:3306/test').engine).toBe('mysql');
+    expect(parseDatabaseUrl('mariadb://root@127.0.0.1:3306/test').engine).toBe('mysql');
+  });
+
   it('accepts sqlite:<path>, and refuses sqlite: with no path (exit 2)', () => {
     expect(parseDatabaseUrl('sqlite:./app.db').engine).toBe('sqlite');
     const error = catchError(() => parseDatabaseUrl('sqlite:'));
@@ -43,6 +48,16 @@ describe('parseDatabaseUrl', () => {
 });
 
 describe('connect', () => {
+  it('a mysql:// URL without a database is bad input, and an unreachable server a failure with the password hidden', async () => {
+    const noDb = await connectSession('mysql://root@127.0.0.1:3306').then(() => undefined, (e: unknown) => e);
+    expect((noDb as LiveshiftError).exitCode).toBe(2);
+    expect((noDb as LiveshiftError).message).toMatch(/names no database/);
+    const down = await connectSession('mariadb://app:hunter2@127.0.0.1:1/prod').then(() => undefined, (e: unknown) => e);
+    expect((down as LiveshiftError).exitCode).toBe(1);
+    expect((down as LiveshiftError).message).toContain('mariadb://app:***@127.0.0.1:1/prod');
+    expect((down as LiveshiftError).message).not.toContain('hunter2');
+  });
+
   it('fails with exit code 1 and a redacted URL when the server is unreachable', async () => {
     const error = await connect('postgres://app:hunter2@127.0.0.1:1/prod').then(
       () => undefined,
