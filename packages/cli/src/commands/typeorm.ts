@@ -58,7 +58,7 @@ function addTypeormOptions(command: Command): Command {
   return command
     .requiredOption('-d, --dataSource <path>', 'the TypeORM data source file, as for the TypeORM CLI (default export or the single exported DataSource)')
     .option('--snapshot <file>', 'plan from a snapshot (`liveshift snapshot`) instead of the database the data source connects to')
-    .option('--dir <path>', "where to write (default: the folder the data source's migrations glob points to)")
+    .option('--dir <path>', "where to write (default: the folder the data source's first migrations glob points to, e.g. src/migrations for src/migrations/*.ts)")
     .addOption(new Option('-x, --extension <ext>', "file type (default: the migrations glob's extension, else the data source's)").choices(['js', 'ts']))
     .option('-o, --outputJs', 'write JavaScript, as for typeorm migration:create (same as -x js)');
 }
