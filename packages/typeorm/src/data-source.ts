@@ -97,18 +97,17 @@ export async function loadTypeormProject(options: TypeormProjectOptions): Promis
   };
 }
 
-/** `src/migrations/*.ts` → `src/migrations`; `db/**\/*.{js,ts}` → `db`. */
+/** `src/migrations/*.ts` → `src/migrations`; `db/**\/*.{js,ts}` → `db`; `*.js` → `.`. */
 export function staticPrefix(glob: string): string {
   const parts = glob.split(/[\\/]/);
   const fixed: string[] = [];
-  for (const part of parts.slice(0, -1)) {
+  for (const part of parts) {
     if (/[*?[\]{}()!]/.test(part)) break;
     fixed.push(part);
   }
-  const last = parts[parts.length - 1] ?? '';
-  // a glob naming a folder of its own (`src/migrations/`) rather than files in it
-  if (parts.length === 1 || (fixed.length === parts.length - 1 && !/[*?[\]{}()!.]/.test(last) && last !== '')) fixed.push(last);
-  return fixed.join('/') || '.';
+  // no wildcard at all: a folder (`dist/migrations/`), or one migration file whose folder it is
+  if (fixed.length === parts.length && /\.[cm]?[jt]s$/.test(fixed[fixed.length - 1] ?? '')) fixed.pop();
+  return fixed.join('/').replace(/(.)\/+$/, '$1') || '.';
 }
 
 async function withDataSource<T>(dataSource: DataSourceLike, work: (dataSource: DataSourceLike, client: pg.ClientBase) => Promise<T>): Promise<T> {
