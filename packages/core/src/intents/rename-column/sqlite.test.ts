@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { planChange } from '../../planner.js';
+import { sqliteSnapshot, sqliteUsers } from '../../engines/sqlite/fixtures.test-support.js';
+
+describe('rename column on SQLite', () => {
+  it('expand/contract, not RENAME COLUMN: add, dual write, backfill, parity, switch, drop', async () => {
+    const plan = await planChange({ sql: 'ALTER TABLE users RENAME COLUMN full_name TO display_name' }, sqliteSnapshot(3045001));
+    expect(plan.steps.map((s) => `${s.kind}@${s.deploy}`)).toEqual(['ddl@A', 'app@A+1', 'backfill@A+1', 'validate@A+1', 'app@A+2', 'ddl@A+3']);
+    expect(plan.steps.flatMap((s) => s.sql).some((sql) => /RENAME COLUMN/.test(sql))).toBe(false);
+    expect(plan.steps[2]!.backfill?.predicate).toBe('"display_name" IS NOT "full_name"');
+    expect(plan.pointOfNoReturn?.step).toBe(6);
+  });
+
+  it('a NOT NULL column without a default: the old column becomes nullable (rebuild) before the application stops writing it', async () => {
+    const users = sqliteUsers({ columns: [{ name: 'id', type: 'INTEGER', nullable: false, default: null }, { name: 'full_name', type: 'TEXT', nullable: false, default: null }] });
+    const plan = await planChange({ sql: 'ALTER TABLE users RENAME COLUMN full_name TO display_name' }, sqliteSnapshot(3045001, users));
+    const rebuild = plan.steps.find((s) => s.title.includes('NOT NULL'))!;
+    expect(rebuild.changes).toEqual([
+      { op: 'set_nullable', table: { schema: 'main', name: 'users' }, column: 'full_name', nullable: true },
+      { op: 'set_nullable', table: { schema: 'main', name: 'users' }, column: 'display_name', nullable: false },
+    ]);
+    expect(rebuild.n).toBeLessThan(plan.steps.find((s) => s.kind === 'app' && s.deploy === 'A+2')!.n);
+  });
+
+  it('an indexed column is refused, naming the index and the way out', async () => {
+    const users = sqliteUsers({ indexes: [{ name: 'users_name_idx', columns: ['full_name'], unique: false, primary: false, valid: true, predicate: null, method: 'btree', definition: '' }] });
+    await expect(planChange({ sql: 'ALTER TABLE users RENAME COLUMN full_name TO display_name' }, sqliteSnapshot(3045001, users))).rejects.toThrow(/index users_name_idx.*ORM mapping/s);
+  });
+
+  it('--sync trigger is not offered on SQLite', async () => {
+    await expect(planChange({ sql: 'ALTER TABLE users RENAME COLUMN full_name TO display_name' }, sqliteSnapshot(3045001), { sync: 'trigger' })).rejects.toThrow(/sync app/);
+  });
+});
