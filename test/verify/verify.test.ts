@@ -130,6 +130,17 @@ for (const major of pgMajorsAmong([11, 18])) {
       expect(await scratchDatabasesLeft(db)).toEqual([]);
     });
 
+    it('a unique index the plan builds accepts the synthesised rows and every value the application writes meanwhile', async () => {
+      const db = await pgServer.database();
+      const client = await db.client();
+      await client.query(`CREATE TABLE users (id bigserial PRIMARY KEY, full_name text NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), external_id integer)`);
+      const source = await introspectPostgres(client);
+      const plan = await planChange({ sql: 'CREATE UNIQUE INDEX users_created_at_key ON users (created_at); CREATE UNIQUE INDEX users_external_id_key ON users (external_id)' }, source, ONLINE);
+      const result = await verifyOnScratch({ serverUrl: db.url, source, plan, rows: 40_000, baselineMs: 500 });
+      expectVerified(result, plan);
+      expect(result.records.filter((r) => r.kind !== 'read').length).toBeGreaterThan(50);
+    });
+
     it('a long transaction in front of the DDL: the application queues behind it and its queries time out, reported as failed in that step', async () => {
       const db = await pgServer.database();
       const source = await createUsersSource(db);

@@ -91,12 +91,12 @@ export async function addForeignKeys(client: pg.ClientBase, snapshot: SchemaSnap
 
 /**
  * `rows` rows per table in one INSERT ... SELECT over generate_series, each value made from the
- * row number and the column type; unique and key columns get the row number itself, foreign-key
- * columns a row number of the referenced table (seeded the same way).
+ * row number and the column type (distinct per row for integers, text, timestamps and uuids, so
+ * a unique index the plan adds can be built); foreign-key columns get a row number of the
+ * referenced table (seeded the same way, first).
  */
 export async function seedRows(client: pg.ClientBase, snapshot: SchemaSnapshot, tables: readonly string[], rows: number): Promise<void> {
   for (const table of tablesWithReferences(snapshot, tables)) {
-    const unique = new Set(table.indexes.filter((i) => i.unique).flatMap((i) => i.columns));
     const foreign = new Set(table.constraints.filter((k) => k.type === 'foreign_key').flatMap((k) => k.columns));
     const labelsOf = (type: string) => snapshot.enums?.find((e) => e.name === type || `${e.schema}.${e.name}` === type || qualify(e) === type)?.values;
     const columns = table.columns.filter((c) => !neverWritten(c) && !c.identity && !(c.default?.startsWith("nextval(") ?? false));
@@ -107,7 +107,6 @@ export async function seedRows(client: pg.ClientBase, snapshot: SchemaSnapshot, 
       let expression: string;
       if (foreign.has(c.name) && family === 'integer') expression = `(1 + (g - 1) % ${rows})::${c.type}`;
       else if (foreign.has(c.name)) expression = 'NULL';
-      else if (unique.has(c.name) && family === 'integer') expression = `g::${c.type}`;
       else if (family) expression = seedExpression(family, 'g', c.type, labelsOf(c.type) ?? []);
       else if (c.nullable || c.default !== null) continue;
       else throw new Error(`cannot synthesise values for ${table.schema}.${table.name}.${c.name} of type ${c.type} (NOT NULL, no default)`);

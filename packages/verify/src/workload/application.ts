@@ -20,6 +20,8 @@ export interface ColumnUse {
   labels: string[];
   /** Part of a foreign key: the workload reuses values already in the table. */
   foreignKey: boolean;
+  /** Part of a unique index or the primary key: every value the workload writes must be new. */
+  unique: boolean;
   nullable: boolean;
 }
 
@@ -100,11 +102,13 @@ function tableApplication(name: string, ref: TableRef, versions: TableSchema[], 
   const inEvery = (column: string) => versions.every((t) => t.columns.some((c) => c.name === column));
   const labelsOf = (type: string) => schema.enums?.find((e) => e.name === type.replace(/^"|"$/g, '') || `${e.schema}.${e.name}` === type)?.values;
   const foreignKeyColumns = new Set(first.constraints.filter((k) => k.type === 'foreign_key').flatMap((k) => k.columns));
+  // unique anywhere in the release's stretch: an index the plan builds later must accept the values too
+  const uniqueColumns = new Set(versions.flatMap((t) => t.indexes.filter((i) => i.unique).flatMap((i) => i.columns)));
   const use = (columnName: string): ColumnUse | undefined => {
     const column = first.columns.find((c) => c.name === columnName)!;
     const family = valueFamily(column.type, labelsOf);
     if (!family) return undefined;
-    return { name: column.name, type: column.type, family, labels: labelsOf(column.type) ?? [], foreignKey: foreignKeyColumns.has(column.name), nullable: column.nullable };
+    return { name: column.name, type: column.type, family, labels: labelsOf(column.type) ?? [], foreignKey: foreignKeyColumns.has(column.name), unique: uniqueColumns.has(column.name), nullable: column.nullable };
   };
   const keyNames = primary.columns;
   if (!keyNames.every(inEvery)) return 'its primary key changes during the release';

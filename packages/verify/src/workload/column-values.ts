@@ -41,7 +41,8 @@ export function parameterValue(family: ValueFamily, n: number, labels: readonly 
     case 'boolean':
       return n % 2 === 0 ? 'true' : 'false';
     case 'timestamp':
-      return new Date(Date.UTC(2020, 0, 1) + (n % 1_000_000) * 1000).toISOString();
+      // one second per row number: seeded rows (small n) and the workload's (n from 10^9) never meet
+      return new Date(Date.UTC(2020, 0, 1) + n * 1000).toISOString();
     case 'date':
       return new Date(Date.UTC(2020, 0, 1) + (n % 10_000) * 86_400_000).toISOString().slice(0, 10);
     case 'time':
@@ -63,7 +64,8 @@ export function parameterValue(family: ValueFamily, n: number, labels: readonly 
 export function seedExpression(family: ValueFamily, g: string, type: string, labels: readonly string[] = []): string {
   switch (family) {
     case 'integer':
-      return `(1 + (${g} % 32000))::${type}`;
+      // the row number itself (distinct, so a unique index the plan adds can be built), wrapped for smallint
+      return /^(smallint|int2|smallserial)$/i.test(type.trim()) ? `(1 + (${g} % 32000))::${type}` : `${g}::${type}`;
     case 'number':
       return `((${g} % 100000) + 0.5)::${type}`;
     case 'text':
@@ -71,7 +73,7 @@ export function seedExpression(family: ValueFamily, g: string, type: string, lab
     case 'boolean':
       return `(${g} % 2 = 0)`;
     case 'timestamp':
-      return `(timestamptz '2020-01-01 00:00:00+00' + make_interval(secs => (${g} % 1000000)::double precision))::${type}`;
+      return `(timestamptz '2020-01-01 00:00:00+00' + make_interval(secs => (${g})::double precision))::${type}`;
     case 'date':
       return `(date '2020-01-01' + (${g} % 10000)::int)`;
     case 'time':

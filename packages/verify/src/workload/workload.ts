@@ -172,9 +172,9 @@ async function sampleTable(client: pg.Client, table: TableApplication): Promise<
   return { keys: keys.rows as unknown[][], foreignValues };
 }
 
-function valueFor(column: ColumnUse, n: number, sample: TableSample, isKey = false): unknown {
-  // a key the database does not fill must be unique: the counter itself
-  if (isKey && column.family === 'integer') return String(n);
+function valueFor(column: ColumnUse, n: number, sample: TableSample): unknown {
+  // keys and unique columns need values no row has yet: the counter itself (far above seeded ones)
+  if (column.unique && column.family === 'integer') return String(n);
   if (column.foreignKey) {
     const values = sample.foreignValues.get(column.name) ?? [];
     return values.length ? values[n % values.length] : null;
@@ -206,7 +206,7 @@ function buildQuery(kind: QueryKind, table: TableApplication, sample: TableSampl
       if (table.inserts.length === 0) return { text: `INSERT INTO ${target} DEFAULT VALUES`, values: [] };
       const columns = table.inserts.map((c) => quoteIdent(c.name)).join(', ');
       const params = table.inserts.map((c, i) => `$${i + 1}::${c.type}`).join(', ');
-      return { text: `INSERT INTO ${target} (${columns}) VALUES (${params})`, values: table.inserts.map((c) => valueFor(c, n, sample, table.key.includes(c))) };
+      return { text: `INSERT INTO ${target} (${columns}) VALUES (${params})`, values: table.inserts.map((c) => valueFor(c, n, sample)) };
     }
   }
 }
