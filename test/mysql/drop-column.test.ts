@@ -36,4 +36,14 @@ describe('drop column and set NOT NULL on MariaDB', () => {
     expect(users.columns.find((col) => col.name === 'email')).toMatchObject({ nullable: true });
     await session.close();
   });
+
+  it('set NOT NULL on a column with a COMMENT: the check stops the plan before the MODIFY, which would silently drop the comment', async () => {
+    const db = await server.database();
+    const c = await db.connect();
+    await seedUsers(c);
+    await c.query("ALTER TABLE users MODIFY email varchar(200) NULL COMMENT 'login address'");
+    await expect(planAndRunUnderTraffic(db, { sql: 'ALTER TABLE users MODIFY email varchar(200) NOT NULL' }, { plan: { backfill: "''" } })).rejects.toThrow(/checkpoint not met: no NULL in email, and email is varchar\(200\) with nothing MODIFY would drop/);
+    const [cols] = await c.query("SELECT IS_NULLABLE AS n, COLUMN_COMMENT AS comment FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'users' AND COLUMN_NAME = 'email'");
+    expect(cols).toEqual([{ n: 'YES', comment: 'login address' }]);
+  });
 });

@@ -9,10 +9,10 @@ import { quoteLiteral } from './quote.js';
  * with no comment, no extra attribute and the table's collation.
  */
 export function definitionGuardSql(ref: TableRef, col: ColumnSchema, printedType: string): string {
-  const where = `TABLE_SCHEMA = ${quoteLiteral(ref.schema)} AND TABLE_NAME = ${quoteLiteral(ref.name)}`;
+  const where = (alias: string) => `${alias}.TABLE_SCHEMA = ${quoteLiteral(ref.schema)} AND ${alias}.TABLE_NAME = ${quoteLiteral(ref.name)}`;
   return (
-    `(SELECT COUNT(*) FROM information_schema.COLUMNS c WHERE ${where} AND c.COLUMN_NAME = ${quoteLiteral(col.name)} AND c.COLUMN_TYPE = ${quoteLiteral(printedType)} ` +
-    `AND c.COLUMN_COMMENT = '' AND c.EXTRA = '' AND (c.COLLATION_NAME IS NULL OR c.COLLATION_NAME = (SELECT t.TABLE_COLLATION FROM information_schema.TABLES t WHERE t.${where})))`
+    `(SELECT COUNT(*) FROM information_schema.COLUMNS c WHERE ${where('c')} AND c.COLUMN_NAME = ${quoteLiteral(col.name)} AND c.COLUMN_TYPE = ${quoteLiteral(printedType)} ` +
+    `AND c.COLUMN_COMMENT = '' AND c.EXTRA = '' AND (c.COLLATION_NAME IS NULL OR c.COLLATION_NAME = (SELECT t.TABLE_COLLATION FROM information_schema.TABLES t WHERE ${where('t')})))`
   );
 }
 
