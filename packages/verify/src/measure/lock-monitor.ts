@@ -22,6 +22,8 @@ export interface LockWait {
   query: string;
   firstSeenMs: number;
   lastSeenMs: number;
+  /** How long the waiting statement had been running at the last sample, by the server's clock (an upper bound of the wait so far). */
+  waitedMs: number;
   blockedBy: number[];
   /** The plan's runner was among the blockers. */
   blockedByPlan: boolean;
@@ -99,8 +101,9 @@ export class LockMonitor {
     const { runnerPid, workloadPids } = this.options;
     // the runner's statement is read in the same snapshot of pg_stat_activity as the waits, so a
     // wait is tied to the statement that caused it even when the sample comes back late
-    const waiting = await this.client.query<{ pid: number; application_name: string; wait_event: string; query: string; query_start: string; blockers: number[]; runner_query: string | null }>(
-      `SELECT a.pid, a.application_name, a.wait_event, left(a.query, 300) AS query, a.query_start::text AS query_start, pg_blocking_pids(a.pid) AS blockers,
+    const waiting = await this.client.query<{ pid: number; application_name: string; wait_event: string; query: string; query_start: string; waited_ms: number; blockers: number[]; runner_query: string | null }>(
+      `SELECT a.pid, a.application_name, a.wait_event, left(a.query, 300) AS query, a.query_start::text AS query_start,
+              (extract(epoch FROM clock_timestamp() - a.query_start) * 1000)::float8 AS waited_ms, pg_blocking_pids(a.pid) AS blockers,
               (SELECT left(r.query, 2000) FROM pg_stat_activity r WHERE r.pid = $1) AS runner_query
          FROM pg_stat_activity a
         WHERE a.datname = current_database() AND a.wait_event_type = 'Lock' AND a.pid <> pg_backend_pid()`,
@@ -120,6 +123,7 @@ export class LockMonitor {
       const blockers = row.blockers ?? [];
       if (existing) {
         existing.lastSeenMs = at;
+        existing.waitedMs = Math.max(existing.waitedMs, Number(row.waited_ms));
         for (const b of blockers) if (!existing.blockedBy.includes(b)) existing.blockedBy.push(b);
         if (blockers.includes(runnerPid)) {
           existing.blockedByPlan = true;
@@ -135,6 +139,7 @@ export class LockMonitor {
         query: row.query,
         firstSeenMs: at,
         lastSeenMs: at,
+        waitedMs: Number(row.waited_ms),
         blockedBy: [...blockers],
         blockedByPlan: blockers.includes(runnerPid),
         runnerQuery: blockers.includes(runnerPid) ? row.runner_query : null,
@@ -143,7 +148,7 @@ export class LockMonitor {
   }
 }
 
-/** The time a wait was seen for; a wait seen once lasted at least one interval. */
+/** How long a wait lasted as far as the samples tell: the server's account of the statement's run time, or the span it was seen for. */
 export function lockWaitMs(wait: LockWait): number {
-  return wait.lastSeenMs - wait.firstSeenMs;
+  return Math.max(wait.waitedMs, wait.lastSeenMs - wait.firstSeenMs);
 }
