@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parsePlanJson, type EmitOptions } from '@liveshift/core';
@@ -56,8 +57,8 @@ describe('umzugMigratorFile', () => {
     expect(file.path).toBe('migrate.js');
     expect(file.contents).toContain("glob: ['db/migrations/*.js', { cwd: here }], resolve: resolveMigration");
     expect(file.contents).toContain('context: () => connectDatabase(process.env.DATABASE_URL)');
-    expect(file.contents).toContain("storage: new PostgresStorage({ table: 'umzug_migrations' })");
-    expect(file.contents).toContain("migrator.on('afterCommand', ({ context }) => context.end());");
+    expect(file.contents).toContain("storage: new DatabaseStorage({ table: 'umzug_migrations' })");
+    expect(file.contents).toContain("migrator.on('afterCommand', ({ context }) => closeDatabase(context));");
     expect(file.contents).toContain('if (isMainModule(import.meta.url)) await migrator.runAsCLI();');
   });
 
@@ -77,11 +78,11 @@ describe('names and context', () => {
     expect(migrationName('2026.12.31T23.59.58.x_01_add.sql')).toBe('2026.12.31T23.59.58.x_01_add.sql');
   });
 
-  it('takes the pg client as the context or as { client }; says what is wrong otherwise', () => {
-    const client = { query: async () => ({ rows: [] }) };
+  it('takes the connection as the context or as { client }; says what is wrong otherwise', () => {
+    const client = new pg.Client();
     expect(clientOf(client)).toBe(client);
     expect(clientOf({ client })).toBe(client);
-    expect(() => clientOf({ sequelize: {} })).toThrow(/need a connected pg client as the Umzug context.*keys \["sequelize"\]/);
+    expect(() => clientOf({ sequelize: {} })).toThrow(/need one open database connection as the Umzug context.*keys \["sequelize"\]/);
     expect(() => clientOf({ query: async () => {}, totalCount: 0 })).toThrow(/a pg Pool \(liveshift needs one session: pass await pool.connect\(\)\)/);
   });
 });

@@ -33,8 +33,23 @@ export async function connectSession(url: string): Promise<EngineSession> {
  */
 const WRAPPERS: Partial<Record<DatabaseEngine, (connection: unknown) => EngineSession | undefined>> = {
   postgres: (connection) => (isPgClient(connection) ? postgresSession(connection) : undefined),
-  mysql: (connection) => (isMysqlConnection(connection) ? mysqlSession(connection, 'mysql') : undefined),
+  mysql: (connection) => {
+    if (isMysqlConnection(connection)) return mysqlSession(connection, 'mysql');
+    // knex's mysql2 pool hands out callback-API connections: the session uses their promise API
+    const promise = (connection as { promise?: unknown } | null)?.promise;
+    if (typeof promise === 'function') {
+      const wrapped = promise.call(connection) as unknown;
+      return isMysqlConnection(wrapped) ? mysqlSession(wrapped, 'mysql') : undefined;
+    }
+    return undefined;
+  },
+  sqlite: (connection) => (isSqliteDatabase(connection) ? sqliteSession(connection) : undefined),
 };
+
+/** A better-sqlite3 Database (knex's better-sqlite3 pool, an Umzug context). */
+function isSqliteDatabase(value: unknown): value is Parameters<typeof sqliteSession>[0] {
+  return typeof value === 'object' && value !== null && typeof (value as { prepare?: unknown }).prepare === 'function' && typeof (value as { pragma?: unknown }).pragma === 'function';
+}
 
 function isPgClient(value: unknown): value is pg.ClientBase {
   // a pg Client (or pooled client) has query() and a connection parameters object; a Pool has totalCount

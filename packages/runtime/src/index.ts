@@ -7,7 +7,7 @@ export { isEngineSession } from './engine-session.js';
 export type { EngineSession, SessionStepContext } from './engine-session.js';
 export { postgresSession } from './postgres/session.js';
 export { mysqlSession, openMysqlSession } from './mysql/session.js';
-export { connectMysql, type MysqlConnection } from './mysql/connect.js';
+export { connectMysql, mysqlErrno, type MysqlConnection } from './mysql/connect.js';
 export { introspectMysql, mysqlEngineInfo } from './mysql/introspect.js';
 export { MYSQL_STATE_TABLE_DDL, STATE_TABLE as MYSQL_STATE_TABLE } from './mysql/state.js';
 export { ER_LOCK_WAIT_TIMEOUT, isMysqlLockTimeout } from './mysql/lock-retry.js';

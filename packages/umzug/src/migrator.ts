@@ -26,7 +26,7 @@ export function umzugMigratorFile(style: SourceStyle, options: MigratorOptions =
   const header = commentBlock([
     `The Umzug migrator of this project, written by \`liveshift umzug make\`; it is never overwritten, so adapt it freely.`,
     '',
-    `  export DATABASE_URL=postgres://user@host:5432/db    # the only setting it needs`,
+    `  export DATABASE_URL=postgres://user@host:5432/db    # the only setting it needs (or mysql://, mariadb://, sqlite:app.db)`,
     `  ${run} pending                 # what has not run yet (--json: names and paths)`,
     `  ${run} up --step 1             # the next migration`,
     `  ${run} up                      # every pending one; a liveshift step stops at each application deploy`,
@@ -38,8 +38,9 @@ export function umzugMigratorFile(style: SourceStyle, options: MigratorOptions =
     `migrations  ${glob} beside this file, in file-name order (time stamp first); resolveMigration`,
     '            imports each one and records its name without the extension, so a .ts file and the',
     '            .js compiled from it are the same migration',
-    'context     one pg client per command, connected to DATABASE_URL and closed after the command;',
-    '            every migration receives it as `context` (yours too: ({ context: client }) => client.query(...))',
+    'context     one connection per command (pg client, mysql2 connection or better-sqlite3 Database),',
+    '            opened from DATABASE_URL and closed after the command; every migration receives it as',
+    '            `context` (yours too: ({ context: client }) => client.query(...))',
     `storage     the table ${table} in that same database, created on first use`,
   ]);
   const umzugOptions = (dir: string, storage: string, connect: string, resolve: string) =>
@@ -59,12 +60,12 @@ export function umzugMigratorFile(style: SourceStyle, options: MigratorOptions =
       `import path from 'node:path';\n` +
       `import { fileURLToPath } from 'node:url';\n` +
       `import { Umzug } from 'umzug';\n` +
-      `import { PostgresStorage, connectDatabase, isMainModule, resolveMigration } from '${UMZUG_PACKAGE}';\n\n` +
+      `import { DatabaseStorage, closeDatabase, connectDatabase, isMainModule, resolveMigration } from '${UMZUG_PACKAGE}';\n\n` +
       `const here = path.dirname(fileURLToPath(import.meta.url));\n\n` +
-      `export const migrator = new Umzug(${umzugOptions('here', 'PostgresStorage', 'connectDatabase', 'resolveMigration')});\n\n` +
+      `export const migrator = new Umzug(${umzugOptions('here', 'DatabaseStorage', 'connectDatabase', 'resolveMigration')});\n\n` +
       (ts ? 'export type Migration = typeof migrator._types.migration;\n\n' : '') +
       closing +
-      `migrator.on('afterCommand', ({ context }) => context.end());\n\n` +
+      `migrator.on('afterCommand', ({ context }) => closeDatabase(context));\n\n` +
       `if (isMainModule(import.meta.url)) await migrator.runAsCLI();\n`;
     return { path: file, contents: `${header}\n${body}` };
   }
@@ -78,9 +79,9 @@ export function umzugMigratorFile(style: SourceStyle, options: MigratorOptions =
     `/** @liveshift/umzug is an ES module: CommonJS loads it with import(), so the migrator is made asynchronously. */\n` +
     `${ts ? 'export ' : ''}async function createMigrator() {\n` +
     `  const liveshift = await import('${UMZUG_PACKAGE}');\n` +
-    `  const migrator = new Umzug(${indent(umzugOptions('__dirname', 'liveshift.PostgresStorage', 'liveshift.connectDatabase', 'liveshift.resolveMigration'))});\n` +
+    `  const migrator = new Umzug(${indent(umzugOptions('__dirname', 'liveshift.DatabaseStorage', 'liveshift.connectDatabase', 'liveshift.resolveMigration'))});\n` +
     `  ${closing}` +
-    `  migrator.on('afterCommand', ({ context }) => context.end());\n` +
+    `  migrator.on('afterCommand', ({ context }) => liveshift.closeDatabase(context));\n` +
     `  return migrator;\n` +
     `}\n\n` +
     (ts ? '' : 'module.exports = { createMigrator };\n\n') +

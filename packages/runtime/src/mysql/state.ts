@@ -32,14 +32,15 @@ export async function ensureMysqlStateTable(connection: Queryable): Promise<void
 export async function readMysqlStepStates(connection: Queryable, planId: string): Promise<Map<number, StepState>> {
   const [rows] = await connection.query(`SELECT step, status, cursor_json, upper_key_json, updated_at FROM \`${STATE_TABLE}\` WHERE plan_id = ? ORDER BY step`, [planId]);
   return new Map(
-    (rows as { step: number; status: StepStatus; cursor_json: string | null; upper_key_json: string | null; updated_at: string }[]).map((r) => [
+    (rows as { step: number; status: StepStatus; cursor_json: string | null; upper_key_json: string | null; updated_at: string | Date }[]).map((r) => [
       Number(r.step),
       {
         step: Number(r.step),
         status: r.status,
         cursor: r.cursor_json === null ? null : (JSON.parse(r.cursor_json) as BackfillCursor),
         upperKey: r.upper_key_json === null ? null : (JSON.parse(r.upper_key_json) as string[]),
-        updatedAt: new Date(`${r.updated_at.replace(' ', 'T')}Z`),
+        // a borrowed connection (knex's pool) may return DATETIME as a Date rather than a string
+        updatedAt: r.updated_at instanceof Date ? r.updated_at : new Date(`${r.updated_at.replace(' ', 'T')}Z`),
       },
     ]),
   );
