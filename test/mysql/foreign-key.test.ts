@@ -19,7 +19,7 @@ describe('add foreign key on MariaDB', () => {
     await seedOrders(c);
     const { plan, reports } = await planAndRunUnderTraffic(db, { sql: 'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id)' }, { application: () => shop });
     expect(plan.steps.map((s) => s.kind)).toEqual(['ddl', 'validate', 'ddl']);
-    expect(reports[2]).toEqual({ step: 3, rebuilt: false, rolledBackAndReapplied: true });
+    expect(reports[2]).toEqual({ step: 3, observedMdl: 'MDL_SHARED_UPGRADABLE', rebuilt: false, rolledBackAndReapplied: true });
     await expect(c.query('INSERT INTO orders (user_id, total) VALUES (999999, 1)')).rejects.toThrow(/foreign key constraint fails/);
     // the runner's session put foreign_key_checks back; a fresh one has it on as always
     const [vars] = await c.query('SELECT @@SESSION.foreign_key_checks AS v');

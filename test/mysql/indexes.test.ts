@@ -12,9 +12,9 @@ describe('indexes on MariaDB', () => {
     const db = await server.database();
     await seedUsers(await db.connect());
     const created = await planAndRunUnderTraffic(db, { sql: 'CREATE INDEX users_email_name_idx ON users (email, full_name)' });
-    expect(created.reports).toEqual([{ step: 1, rebuilt: false, rolledBackAndReapplied: true }]);
+    expect(created.reports).toEqual([{ step: 1, observedMdl: 'MDL_SHARED_UPGRADABLE', rebuilt: false, rolledBackAndReapplied: true }]);
     const dropped = await planAndRunUnderTraffic(db, { sql: 'DROP INDEX users_email_name_idx ON users' });
-    expect(dropped.reports).toEqual([{ step: 1, rebuilt: false, rolledBackAndReapplied: true }]);
+    expect(dropped.reports).toEqual([{ step: 1, observedMdl: 'MDL_SHARED_UPGRADABLE', rebuilt: false, rolledBackAndReapplied: true }]);
   });
 
   it('unique index: duplicate check, build, and the index enforces uniqueness', async () => {

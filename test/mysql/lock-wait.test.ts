@@ -4,6 +4,7 @@ import type { Step, Timeouts } from '@liveshift/core';
 import { LiveshiftError, applyPlan, openMysqlSession, type ApplyResult } from '@liveshift/runtime';
 import { collectLog, planOf } from '../support/step-fixtures.js';
 import { innodbTableId, seedUsers, withMariadb } from './mariadb.js';
+import { MDL_FOR_CLAIM, heldWhileBlocked } from './step-by-step.js';
 
 const FAST: Timeouts = { lockTimeoutMs: 1000, retries: 40, initialBackoffMs: 100, maxBackoffMs: 300, statementTimeoutMs: 0 };
 
@@ -131,5 +132,22 @@ describe('ALTER TABLE on MariaDB 10.11: explicit clauses and bounded metadata-lo
     const [cols] = await setup.query("SELECT COUNT(*) AS n FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'users' AND COLUMN_NAME = 'note'");
     expect(Number((cols as { n: unknown }[])[0]!.n)).toBe(0);
     await session.close();
+  });
+
+  it('the metadata lock observed while an ALTER runs tells its LOCK= apart: NONE holds MDL_SHARED_UPGRADABLE, SHARED holds MDL_SHARED_NO_WRITE', async () => {
+    const db = await server.database();
+    // large enough that the index build lasts long enough to be sampled
+    await seedUsers(await db.connect(), 200_000);
+    const session = await openMysqlSession(db.url);
+    const seen: Record<string, string | undefined> = {};
+    for (const [lock, name] of [['LOCK=NONE', 'by_email'], ['LOCK=SHARED', 'by_name']] as const) {
+      const step = alterStep(`ALTER TABLE \`users\` ADD INDEX \`${name}\` (\`email\`), ALGORITHM=INPLACE, ${lock}`, 'INPLACE', { lock: { mode: lock, algorithm: 'INPLACE', tables: ['db.users'], blocksReads: false, blocksWrites: lock !== 'LOCK=NONE', duration: 'scan' } });
+      const observing = await heldWhileBlocked(db, 'users', session.connection.threadId);
+      const result = await applyPlan(session, planOf(await session.serverInfo(), [step]), { log: () => {}, onProgress: false });
+      seen[lock] = await observing.done(result);
+    }
+    await session.close();
+    expect(seen).toEqual({ 'LOCK=NONE': MDL_FOR_CLAIM['LOCK=NONE'], 'LOCK=SHARED': MDL_FOR_CLAIM['LOCK=SHARED'] });
+    expect(seen).toEqual({ 'LOCK=NONE': 'MDL_SHARED_UPGRADABLE', 'LOCK=SHARED': 'MDL_SHARED_NO_WRITE' });
   });
 });

@@ -10,6 +10,8 @@ export const LARGE_TABLE_OPTIONS: PlanOptions = { smallTableBytes: 0, batchSize:
 
 export interface StepReport {
   step: number;
+  /** The metadata lock the runner held on the step's table while its DDL waited behind a reader (METADATA_LOCK_INFO). */
+  observedMdl?: string;
   /** The table was rebuilt (InnoDB table id changed). */
   rebuilt: boolean;
   rolledBackAndReapplied: boolean;
@@ -18,7 +20,8 @@ export interface StepReport {
 /**
  * Plans `input` against the scratch database, then runs the plan one step at a time under a
  * read/insert/update workload, the way an operator would, checking after every step: the server
- * accepted the step's statements (with their ALGORITHM= and LOCK=), the introspected schema equals
+ * accepted the step's statements (with their ALGORITHM= and LOCK=), the metadata lock a DDL step holds
+ * while it waits behind a reader is the one its LOCK= claim means (METADATA_LOCK_INFO), the introspected schema equals
  * applyToSnapshot's prediction, a "no rebuild" claim holds (InnoDB table id unchanged), and before the
  * point of no return the rollback restores the previous schema, after which the step is applied
  * again. No workload query may fail.
@@ -46,7 +49,10 @@ export async function planAndRunUnderTraffic(
         workload.setRelease(releaseIndex(step.deploy));
         if (step.changes.length) await options.onOperatorStep?.(step);
       }
+      const observedMdl = step.kind === 'ddl' ? await heldWhileBlocked(db, tables[0]!, session.connection.threadId) : undefined;
       const result = await applyPlan(session, plan, { step: step.n, deployed, ...quiet });
+      const mdl = observedMdl ? await observedMdl.done(result) : undefined;
+      if (observedMdl) expect(mdl, `metadata lock of step ${step.n} (${step.title}) while it waited`).toBe(MDL_FOR_CLAIM[step.lock.mode]);
       expect(result.ran, `step ${step.n} (${step.title}) ran`).toEqual([step.n]);
       const expected = applyToSnapshot(before, step);
       expect(comparable(await session.introspect()), `schema after step ${step.n} (${step.title})`).toEqual(comparable(expected));
@@ -63,7 +69,7 @@ export async function planAndRunUnderTraffic(
         expect(comparable(await session.introspect()), `schema after re-applying step ${step.n}`).toEqual(comparable(expected));
         rolledBackAndReapplied = true;
       }
-      reports.push({ step: step.n, rebuilt, rolledBackAndReapplied });
+      reports.push({ step: step.n, rebuilt, rolledBackAndReapplied, ...(mdl ? { observedMdl: mdl } : {}) });
     }
   } finally {
     const stats = await workload.stop();
@@ -76,3 +82,56 @@ export async function planAndRunUnderTraffic(
 }
 
 export type { EngineSession };
+
+/**
+ * What each LOCK= claim looks like in information_schema.METADATA_LOCK_INFO while the ALTER waits for
+ * its exclusive metadata lock (locks.md §3.3 [E]): LOCK=NONE holds MDL_SHARED_UPGRADABLE (reads and
+ * writes go on); LOCK=SHARED MDL_SHARED_NO_WRITE; LOCK=EXCLUSIVE MDL_SHARED_NO_READ_WRITE.
+ */
+export const MDL_FOR_CLAIM: Record<string, string> = {
+  'LOCK=NONE': 'MDL_SHARED_UPGRADABLE',
+  'LOCK=SHARED': 'MDL_SHARED_NO_WRITE',
+  'LOCK=EXCLUSIVE': 'MDL_SHARED_NO_READ_WRITE',
+};
+
+/**
+ * Holds a read transaction on `table` so the next DDL of `runner` has to wait for its exclusive
+ * metadata lock, releases it once the runner is seen holding a lock on the table (or after 5 s), and
+ * keeps sampling METADATA_LOCK_INFO until `done`, which returns the strongest mode the runner held
+ * apart from the exclusive one every ALTER takes briefly at its start and end.
+ */
+export async function heldWhileBlocked(db: ScratchDatabase, table: string, runner: number): Promise<{ done: (applied: unknown) => Promise<string | undefined> }> {
+  const blocker = await db.connect();
+  const observer = await db.connect();
+  try {
+    await observer.query("INSTALL SONAME 'metadata_lock_info'");
+  } catch {
+    // installed already
+  }
+  await blocker.query('BEGIN');
+  await blocker.query(`SELECT 1 FROM \`${table}\` LIMIT 1`);
+  const seen: string[] = [];
+  let stop = false;
+  const sampling = (async () => {
+    const deadline = Date.now() + 5000;
+    let released = false;
+    while (!stop) {
+      const [rows] = await observer.query('SELECT LOCK_MODE AS mode FROM information_schema.METADATA_LOCK_INFO WHERE THREAD_ID = ? AND TABLE_SCHEMA = ? AND TABLE_NAME = ?', [runner, db.name, table]);
+      seen.push(...(rows as { mode: string }[]).map((r) => r.mode));
+      if (!released && (seen.length || Date.now() > deadline)) {
+        await blocker.query('COMMIT');
+        released = true;
+      }
+      await new Promise((r) => setTimeout(r, released ? 2 : 20));
+    }
+    if (!released) await blocker.query('COMMIT');
+  })();
+  return {
+    async done() {
+      stop = true;
+      await sampling;
+      const order = ['MDL_SHARED_UPGRADABLE', 'MDL_SHARED_NO_WRITE', 'MDL_SHARED_NO_READ_WRITE'];
+      return seen.filter((m) => order.includes(m)).sort((a, b) => order.indexOf(b) - order.indexOf(a))[0];
+    },
+  };
+}
