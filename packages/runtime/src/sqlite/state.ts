@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
 import type Database from 'better-sqlite3';
 import { EXIT_FAILED, LiveshiftError } from '../errors.js';
+import { DEFAULT_TIMEOUTS } from '../postgres/lock-retry.js';
+import { withBusyRetry } from './busy-retry.js';
 import type { BackfillCursor, StepState, StepStatus } from '../state.js';
 
 /**
@@ -78,7 +80,9 @@ export function saveSqliteUpperKey(db: Database.Database, id: string, step: numb
  */
 export async function withSqlitePlanLock<T>(db: Database.Database, planId: string, work: () => Promise<T>): Promise<T> {
   const holder = `pid ${process.pid} on ${hostname()}`;
-  const taken = db.prepare(`INSERT INTO ${SQLITE_PLAN_LOCK_TABLE} (plan_id, holder) VALUES (?, ?) ON CONFLICT (plan_id) DO NOTHING`).run(planId, holder);
+  // a write like any other: it waits for the database write lock within a bounded budget
+  const retry = { timeouts: DEFAULT_TIMEOUTS, label: 'taking the plan lock', log: () => {} };
+  const taken = await withBusyRetry(db, retry, () => db.prepare(`INSERT INTO ${SQLITE_PLAN_LOCK_TABLE} (plan_id, holder) VALUES (?, ?) ON CONFLICT (plan_id) DO NOTHING`).run(planId, holder));
   if (taken.changes === 0) {
     const row = db.prepare(`SELECT holder, since FROM ${SQLITE_PLAN_LOCK_TABLE} WHERE plan_id = ?`).get(planId) as { holder: string; since: string } | undefined;
     throw new LiveshiftError(
@@ -90,6 +94,6 @@ export async function withSqlitePlanLock<T>(db: Database.Database, planId: strin
   try {
     return await work();
   } finally {
-    db.prepare(`DELETE FROM ${SQLITE_PLAN_LOCK_TABLE} WHERE plan_id = ? AND holder = ?`).run(planId, holder);
+    await withBusyRetry(db, { ...retry, label: 'releasing the plan lock' }, () => db.prepare(`DELETE FROM ${SQLITE_PLAN_LOCK_TABLE} WHERE plan_id = ? AND holder = ?`).run(planId, holder));
   }
 }

@@ -40,7 +40,10 @@ export function backfillKey(ctx: RecipeContext): string[] {
  * A keyset-batched backfill: one short write transaction per batch (the database write lock is
  * held only for one batch), progress saved with each batch, so it resumes where it stopped.
  */
-export function backfillStep(ctx: RecipeContext, spec: { title: string; set: string; predicate: string; release: number; rollback: Rollback; caveats?: string[] }): StepDraft {
+export function backfillStep(
+  ctx: RecipeContext,
+  spec: { title: string; set: string; predicate: string; release: number; rollback: Rollback; caveats?: string[]; /** Replaces "no row left" when rows keep arriving that a later step fills. */ checkpoint?: Checkpoint | null },
+): StepDraft {
   const keys = backfillKey(ctx);
   const keyList = keys.map(quoteIdent).join(', ');
   const params = keys.map(() => '?').join(', ');
@@ -56,7 +59,7 @@ export function backfillStep(ctx: RecipeContext, spec: { title: string; set: str
     lock: databaseWriteLock([ctx.tableName], 'rows'),
     timeouts: busyTimeouts(ctx.options.lockTimeoutMs, ctx.options.retries),
     backfill: { table: ctx.tableName, set: spec.set, predicate: spec.predicate, keyColumns: keys, batchSize, pauseMs },
-    checkpoint: { description: 'no row is left to backfill', sql: `SELECT NOT EXISTS (SELECT 1 FROM ${tableSql(ctx.ref)} WHERE ${spec.predicate})`, expected: 1 },
+    checkpoint: spec.checkpoint !== undefined ? spec.checkpoint : { description: 'no row is left to backfill', sql: `SELECT NOT EXISTS (SELECT 1 FROM ${tableSql(ctx.ref)} WHERE ${spec.predicate})`, expected: 1 },
     rollback: spec.rollback,
     caveats: [
       `Runs in batches of ${batchSize} rows by ${keys.join(', ')}, each its own short write transaction, pausing ${pauseMs} ms between batches so the application's writers get the database write lock in between.`,

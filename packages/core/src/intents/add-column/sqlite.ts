@@ -58,7 +58,9 @@ export function addColumnRecipe(ctx: RecipeContext, intent: AddColumnIntent): Re
       predicate: `${quoteIdent(c.name)} IS NULL`,
       release,
       rollback: { kind: 'none', reason: 'only fills the new column; rolling back the "add column" step removes it with its data' },
-      caveats: def !== null ? [`Rows inserted before the rebuild that omit ${c.name} get NULL; the rebuild's copy fills them with the default (IFNULL).`] : [],
+      caveats: def !== null ? [`Rows inserted before the rebuild that omit ${c.name} get NULL; the rebuild's copy fills them with the default (IFNULL), so no "none left" checkpoint here.`] : [],
+      // with a default, the application keeps inserting NULLs until the rebuild puts the default on
+      ...(def !== null ? { checkpoint: null } : {}),
     }),
   );
   const after = [...ctx.table.columns, nullable];
