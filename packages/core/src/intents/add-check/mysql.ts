@@ -10,7 +10,7 @@ import { parseMysql, referencedColumnNames } from '../../engines/mysql/parser.js
 import { constraintExists } from '../../engines/mysql/catalog-checks.js';
 import { mysqlDdlStep } from '../../engines/mysql/ddl-step.js';
 import { onlineSchemaChangeStep } from '../../engines/mysql/online-schema-change.js';
-import { mysqlCheckStep } from '../backfill/mysql.js';
+import { mysqlCheckStep } from '../read-only-check/mysql.js';
 import { requireColumn, type RecipeContext } from '../context.js';
 
 /**

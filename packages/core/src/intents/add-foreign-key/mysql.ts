@@ -7,7 +7,7 @@ import { derivedName } from '../../engines/postgres/quote.js';
 import { qualify, quoteIdent } from '../../engines/mysql/quote.js';
 import { mysqlType } from '../../engines/mysql/column-type.js';
 import { mysqlDdlStep } from '../../engines/mysql/ddl-step.js';
-import { mysqlCheckStep } from '../backfill/mysql.js';
+import { mysqlCheckStep } from '../read-only-check/mysql.js';
 import { addIndexSteps, requireFreeIndexName } from '../create-index/mysql.js';
 import { requireColumn, resolveTable, type RecipeContext } from '../context.js';
 

@@ -1,10 +1,9 @@
-import type { Checkpoint, Rollback } from '../../plan/types.js';
+import type { Rollback } from '../../plan/types.js';
 import type { StepDraft } from '../../plan/draft.js';
 import { qualify, quoteIdent } from '../../engines/mysql/quote.js';
 import { dmlClaim } from '../../engines/mysql/locks.js';
 import { mysqlDdlTimeouts } from '../../engines/mysql/timeouts.js';
-import { sourceLabel } from '../../engines/mysql/capabilities.js';
-import { BATCH_SECONDS_PER_1000_ROWS, formatBytes, scanSeconds } from '../../engines/postgres/size.js';
+import { BATCH_SECONDS_PER_1000_ROWS } from '../../engines/postgres/size.js';
 import { primaryKeyColumns } from './postgres.js';
 import type { RecipeContext } from '../context.js';
 
@@ -58,25 +57,6 @@ export function mysqlBackfillStep(
       seconds,
       basis: `row estimate (information_schema.TABLES.TABLE_ROWS, an InnoDB estimate); ~${BATCH_SECONDS_PER_1000_ROWS * 1000} ms per 1,000 rows plus the pause; machine-dependent`,
     },
-    changes: [],
-  };
-}
-
-/** A read-only step whose checkpoint is the whole step (an orphan, duplicate or NULL check). */
-export function mysqlCheckStep(ctx: RecipeContext, spec: { release: number; title: string; checkpoint: Checkpoint; caveats: string[]; tables?: string[] }): StepDraft {
-  return {
-    release: spec.release,
-    title: spec.title,
-    kind: 'validate',
-    instruction: '',
-    sql: [],
-    transactional: true,
-    lock: dmlClaim(spec.tables ?? [ctx.tableName], 'scan'),
-    timeouts: null,
-    checkpoint: spec.checkpoint,
-    rollback: { kind: 'none', reason: 'read-only check' },
-    caveats: [...spec.caveats, `A plain read: it takes a shared metadata lock and no row locks; reads and writes go on.${sourceLabel(ctx.engine)}`],
-    estimate: { rows: ctx.rows, seconds: scanSeconds(ctx.table.sizeBytes), basis: `one scan of ${formatBytes(ctx.table.sizeBytes)}; machine-dependent` },
     changes: [],
   };
 }

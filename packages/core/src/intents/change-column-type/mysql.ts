@@ -8,7 +8,7 @@ import { definitionGuard } from '../../engines/mysql/definition-guard.js';
 import { mysqlDdlStep } from '../../engines/mysql/ddl-step.js';
 import { columnTypeIs } from '../../engines/mysql/catalog-checks.js';
 import { onlineSchemaChangeStep } from '../../engines/mysql/online-schema-change.js';
-import { mysqlCheckStep } from '../backfill/mysql.js';
+import { mysqlCheckStep } from '../read-only-check/mysql.js';
 import { requireColumn, type RecipeContext } from '../context.js';
 
 /** Bytes per character at most, over the character sets a VARCHAR may use (utf8mb4). */

@@ -7,7 +7,7 @@ import { derivedName } from '../../engines/postgres/quote.js';
 import { qualify, quoteIdent } from '../../engines/mysql/quote.js';
 import { mysqlDdlStep } from '../../engines/mysql/ddl-step.js';
 import { indexExists } from '../../engines/mysql/catalog-checks.js';
-import { mysqlCheckStep } from '../backfill/mysql.js';
+import { mysqlCheckStep } from '../read-only-check/mysql.js';
 import { requireColumn, type RecipeContext } from '../context.js';
 
 /**

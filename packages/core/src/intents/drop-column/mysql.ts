@@ -12,7 +12,7 @@ import { definitionGuard } from '../../engines/mysql/definition-guard.js';
 import { columnExists, columnNotNull } from '../../engines/mysql/catalog-checks.js';
 import { formatCount } from '../../render/describe.js';
 import { instantColumnAlgorithm } from '../add-column/mysql.js';
-import { mysqlCheckStep } from '../backfill/mysql.js';
+import { mysqlCheckStep } from '../read-only-check/mysql.js';
 import { requireColumn, type RecipeContext } from '../context.js';
 
 /**

@@ -7,7 +7,8 @@ import { mysqlType } from '../../engines/mysql/column-type.js';
 import { columnDefinitionSql, refuseGenerated } from '../../engines/mysql/column-definition.js';
 import { definitionGuardSql } from '../../engines/mysql/definition-guard.js';
 import { columnNotNull } from '../../engines/mysql/catalog-checks.js';
-import { mysqlBackfillStep, mysqlCheckStep } from '../backfill/mysql.js';
+import { mysqlBackfillStep } from '../backfill/mysql.js';
+import { mysqlCheckStep } from '../read-only-check/mysql.js';
 import { requireColumn, type RecipeContext } from '../context.js';
 
 /**
