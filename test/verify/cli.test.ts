@@ -115,6 +115,9 @@ describe('liveshift verify (CLI)', () => {
     const rows = await liveshift(['verify', RENAME_SQL, '--rows', '0']);
     expect(rows.code).toBe(2);
     expect(rows.stderr).toMatch(/--rows/);
+    const copy = await liveshift(['verify', RENAME_SQL, '--copy-rows']);
+    expect(copy.code).toBe(2);
+    expect(copy.stderr).toMatch(/--copy-rows copies rows from the --db database/);
     const mysql = await liveshift(['verify', RENAME_SQL, '--db', 'mysql://root:hunter2@localhost/app']);
     expect(mysql.code).toBe(2);
     expect(mysql.stderr).toMatch(/liveshift verify runs on PostgreSQL only/);

@@ -141,6 +141,54 @@ for (const major of pgMajorsAmong([11, 18])) {
       expect(result.records.filter((r) => r.kind !== 'read').length).toBeGreaterThan(50);
     });
 
+    it('--copy-rows: real rows of the source, referencing rows only where the referenced row was copied, then the plan backfills the real NULLs', async () => {
+      const db = await pgServer.database();
+      const client = await db.client();
+      await client.query(`CREATE TABLE users (id bigserial PRIMARY KEY, full_name text NOT NULL)`);
+      await client.query(`CREATE TABLE orders (id bigserial PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id), note text)`);
+      // orders spread over all users; every tenth has no note
+      await client.query(`INSERT INTO users (full_name) SELECT 'user ' || g FROM generate_series(1, 1000) g`);
+      await client.query(`INSERT INTO orders (user_id, note) SELECT 1 + (g * 7) % 1000, CASE WHEN g % 10 = 0 THEN NULL ELSE 'order ' || g END FROM generate_series(1, 2000) g`);
+      await client.query('ANALYZE users; ANALYZE orders');
+      // what a copy of 500 rows must hold: the first 500 users by key, then the first 500 orders of those users
+      const expected = (await client.query<{ id: string; user_id: string; note: string | null }>(`SELECT id::text, user_id::text, note FROM orders WHERE user_id <= 500 ORDER BY orders.id LIMIT 500`)).rows;
+      expect(expected.filter((o) => o.note === null).length).toBeGreaterThan(0);
+      const source = await introspectPostgres(client);
+      const plan = await planChange({ sql: 'ALTER TABLE orders ALTER COLUMN note SET NOT NULL' }, source, { ...ONLINE, backfill: "'none'" });
+
+      let users: string[] = [];
+      let orders: { id: string; user_id: string; note: string | null }[] = [];
+      const result = await verifyOnScratch({
+        serverUrl: db.url,
+        source,
+        plan,
+        rows: 500,
+        copyRowsFrom: db.url,
+        baselineMs: 300,
+        beforePhase: async (step, phase, { url }) => {
+          if (step.n !== 1 || phase !== 'apply') return;
+          const scratch = new pg.Client({ connectionString: url });
+          await scratch.connect();
+          try {
+            // the sequences were moved past the copied keys, so rows the workload inserted come after them
+            users = (await scratch.query<{ id: string }>(`SELECT id::text FROM users ORDER BY users.id`)).rows.map((r) => r.id);
+            orders = (await scratch.query(`SELECT id::text, user_id::text, note FROM orders WHERE orders.id <= $1 ORDER BY orders.id`, [expected[expected.length - 1]!.id])).rows;
+          } finally {
+            await scratch.end();
+          }
+        },
+      });
+
+      expectVerified(result, plan);
+      expect(result.scratch).toMatchObject({ rowSource: 'copied', tables: ['public.users', 'public.orders'] });
+      expect(users).toEqual(Array.from({ length: 500 }, (_, i) => String(i + 1)));
+      // the copied orders, each as in the source unless the workload has updated its note since
+      expect(orders.map((o) => [o.id, o.user_id])).toEqual(expected.map((o) => [o.id, o.user_id]));
+      orders.forEach((o, i) => expect(o.note === expected[i]!.note || /^v\d+$/.test(o.note ?? '')).toBe(true));
+      expect(orders.filter((o) => o.note === null).length).toBeGreaterThan(0);
+      expect(await scratchDatabasesLeft(db)).toEqual([]);
+    });
+
     it('a long transaction in front of the DDL: the application queues behind it and its queries time out, reported as failed in that step', async () => {
       const db = await pgServer.database();
       const source = await createUsersSource(db);

@@ -28,3 +28,4 @@ export { renderVerifyHtml, latencyChartSvg } from './report/html.js';
 export { timeline } from './report/timeline.js';
 export type { TimelineBucket } from './report/timeline.js';
 export type { VerifyReportInput, ReportOptions } from './report/model.js';
+export { copyRows } from './scratch/copy-rows.js';

@@ -17,6 +17,7 @@ interface VerifyFlags extends PlanningFlags {
   db?: string;
   snapshot?: string;
   rows: number;
+  copyRows?: boolean;
   connections: number;
   queryTimeout: number;
   baseline: number;
@@ -34,14 +35,17 @@ Examples:
   # the schema of a real database, verified in a scratch database on the same server
   $ liveshift verify "CREATE INDEX users_email_idx ON users (email)" --db postgres://app@db.staging/app --rows 100000
 
+  # real rows instead of synthesised ones (referenced tables first, only rows whose keys were copied)
+  $ liveshift verify "ALTER TABLE users ALTER COLUMN email SET NOT NULL" --backfill "''" --db postgres://app@db.staging/app --copy-rows
+
   # a snapshot file's schema on the throwaway server; the full report as JSON for CI
   $ liveshift verify --file change.sql --snapshot schema.json --format json > verify.json
 
 What it does: creates a scratch database liveshift_verify_<random> on the server (with --db: the
 same server; it never writes to the --db database itself), copies the schema of the tables the
 change touches (and the tables they reference), synthesises --rows rows per table from the column
-types, then starts a synthetic application (point reads, updates and inserts on --connections
-sessions) and runs the plan step by step: each application release is deployed when its step
+types (or copies up to --rows real rows with --copy-rows), then starts a synthetic application
+(point reads, updates and inserts on --connections sessions) and runs the plan step by step: each application release is deployed when its step
 comes (the columns it uses follow from the plan's schema changes), each checkpoint is checked,
 each step before the point of no return is rolled back and applied again. The scratch database
 is dropped afterwards, also when something fails.
@@ -69,6 +73,7 @@ export function registerVerify(program: Command): void {
     .option('--db <url>', 'the server to verify on (a scratch database is created there) and, without --snapshot, the schema to copy; default: a throwaway PostgreSQL 18')
     .option('--snapshot <file>', 'the schema to copy, from a snapshot file written by `liveshift snapshot`')
     .option('--rows <n>', 'rows synthesised into each copied table', integerOption(1), 5000)
+    .option('--copy-rows', 'copy up to --rows real rows of each table from the --db database (referenced tables first) instead of synthesising them')
     .option('--connections <n>', 'sessions of the synthetic application', integerOption(1), 4)
     .option('--query-timeout <ms>', "the application's statement_timeout: a query waiting longer fails", integerOption(1), 10_000)
     .option('--baseline <ms>', 'traffic measured before step 1, as the baseline', integerOption(100), 1000)
@@ -89,6 +94,7 @@ async function runVerify(sql: string | undefined, flags: VerifyFlags): Promise<n
   if (flags.db && parseDatabaseUrl(flags.db).engine !== 'postgres') {
     throw new UsageError(`liveshift verify runs on PostgreSQL only (postgres:// or postgresql://), not ${redactUrl(flags.db)}`);
   }
+  if (flags.copyRows && !flags.db) throw new UsageError('--copy-rows copies rows from the --db database: give --db <url>');
   const snapshotFromFile = flags.snapshot ? await readSnapshotFile(flags.snapshot) : undefined;
   let server: EmbeddedPostgres | undefined;
   let scratch: ScratchDatabase | undefined;
@@ -130,6 +136,7 @@ async function runVerify(sql: string | undefined, flags: VerifyFlags): Promise<n
       source,
       plan,
       rows: flags.rows,
+      ...(flags.copyRows ? { copyRowsFrom: flags.db } : {}),
       connections: flags.connections,
       queryTimeoutMs: flags.queryTimeout,
       baselineMs: flags.baseline,

@@ -139,7 +139,7 @@ export function renderVerifyHtml(result: VerifyReportInput, options: ReportOptio
         .map((f) => `<tr><td class="n">${count(f.count)}</td><td>${esc(f.kind)}</td><td>${esc(f.message)}</td><td>${esc(f.windows.join(', '))}</td></tr>`)
         .join('')}</table>`
     : '';
-  const where = result.scratch ? `scratch database ${result.scratch.database}, ${count(result.scratch.rows)} rows per table` : 'the given database';
+  const where = result.scratch ? `scratch database ${result.scratch.database}, ${result.scratch.rowSource === 'copied' ? 'up to ' : ''}${count(result.scratch.rows)} ${result.scratch.rowSource} rows per table` : 'the given database';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title><style>${STYLE}</style></head>

@@ -6,7 +6,7 @@ export function renderVerifyText(result: VerifyReportInput, options: ReportOptio
   const out: string[] = [];
   const s = result.summary;
   out.push(`liveshift verify${options.change ? `: ${options.change}` : ''}`);
-  const where = result.scratch ? `scratch database ${result.scratch.database}, ${count(result.scratch.rows)} rows per table` : 'the given database';
+  const where = result.scratch ? `scratch database ${result.scratch.database}, ${result.scratch.rowSource === 'copied' ? 'up to ' : ''}${count(result.scratch.rows)} ${result.scratch.rowSource} rows per table` : 'the given database';
   out.push(`  ${result.plan.steps} steps on ${result.plan.engine} (${where}); application on ${result.settings.connections} connections, query timeout ${ms(result.settings.queryTimeoutMs)}`);
   out.push('');
   out.push(headline(result));

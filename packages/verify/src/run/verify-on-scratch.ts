@@ -1,6 +1,7 @@
 import type { SchemaSnapshot } from '@liveshift/core';
 import { connect, introspectPostgres } from '@liveshift/runtime';
 import { addForeignKeys, copySchema, seedRows } from '../scratch/copy-schema.js';
+import { copyRows } from '../scratch/copy-rows.js';
 import { createScratchDatabase, type ScratchDatabase } from '../scratch/scratch-database.js';
 import { touchedTables } from '../workload/application.js';
 import { verifyPlan, type VerifyPlanOptions, type VerifyResult } from './verify-plan.js';
@@ -10,8 +11,10 @@ export interface VerifyOnScratchOptions extends Omit<VerifyPlanOptions, 'url' | 
   serverUrl: string;
   /** The schema the plan was made from (a live database's, or a snapshot file's). */
   source: SchemaSnapshot;
-  /** Rows synthesised into each copied table. */
+  /** Rows per copied table: synthesised, or copied from `copyRowsFrom`. */
   rows: number;
+  /** Copy up to `rows` real rows of each table from this database instead of synthesising them. */
+  copyRowsFrom?: string;
   /** Called once the scratch database exists (the CLI drops it from its Ctrl-C handler). */
   onScratchCreated?: (scratch: ScratchDatabase) => void;
 }
@@ -19,6 +22,8 @@ export interface VerifyOnScratchOptions extends Omit<VerifyPlanOptions, 'url' | 
 export interface ScratchReport {
   database: string;
   rows: number;
+  /** Where the rows came from. */
+  rowSource: 'synthesised' | 'copied';
   tables: string[];
   notes: string[];
   /** The scratch database was dropped afterwards. */
@@ -37,16 +42,25 @@ export async function verifyOnScratch(options: VerifyOnScratchOptions): Promise<
   const tables = touchedTables(options.plan);
   const scratch = await createScratchDatabase(options.serverUrl);
   options.onScratchCreated?.(scratch);
-  const report: ScratchReport = { database: scratch.name, rows: options.rows, tables: [], notes: [], dropped: false };
+  const report: ScratchReport = { database: scratch.name, rows: options.rows, rowSource: options.copyRowsFrom ? 'copied' : 'synthesised', tables: [], notes: [], dropped: false };
   try {
-    log(`scratch database ${scratch.name}: copying ${tables.join(', ')} and synthesising ${options.rows} rows per table...`);
+    log(`scratch database ${scratch.name}: copying ${tables.join(', ')} and ${options.copyRowsFrom ? 'up to' : 'synthesising'} ${options.rows} rows per table${options.copyRowsFrom ? ' from the source database' : ''}...`);
     const client = await connect(scratch.url);
     let before: SchemaSnapshot;
     try {
       const copied = await copySchema(client, options.source, tables);
       report.tables = copied.tables;
       report.notes = copied.notes;
-      await seedRows(client, options.source, tables, options.rows);
+      if (options.copyRowsFrom) {
+        const source = await connect(options.copyRowsFrom);
+        try {
+          await copyRows(source, client, options.source, tables, options.rows);
+        } finally {
+          await source.end().catch(() => {});
+        }
+      } else {
+        await seedRows(client, options.source, tables, options.rows);
+      }
       await addForeignKeys(client, options.source, tables);
       before = await introspectPostgres(client);
     } finally {
