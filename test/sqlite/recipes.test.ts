@@ -11,8 +11,8 @@ import { runSqliteStepByStep } from './support/step-by-step.js';
  * application query fails.
  */
 const SEED = `
-CREATE TABLE users (id INTEGER PRIMARY KEY, full_name TEXT, email TEXT, age INTEGER);
-CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER, qty INTEGER, note TEXT);
+CREATE TABLE users (id INTEGER PRIMARY KEY, full_name TEXT, email TEXT, age INTEGER, country TEXT NOT NULL DEFAULT 'fr', note TEXT DEFAULT 'none');
+CREATE TABLE orders (id INTEGER PRIMARY KEY, user_id INTEGER, qty INTEGER, note TEXT, CONSTRAINT orders_note_short CHECK (length(note) < 100));
 CREATE INDEX orders_user_idx ON orders (user_id);
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
 INSERT INTO users (id, full_name, email, age) SELECT i, 'user ' || i, 'u' || i || '@example.com', CASE WHEN i % 10 = 0 THEN NULL ELSE 20 + i % 50 END FROM n;
@@ -142,6 +142,31 @@ describe('SQLite recipes under a concurrent workload (WAL)', () => {
   it('drop_table after the application stops using it', async () => {
     const plan = await runCase({ input: { sql: 'DROP TABLE orders' }, releases: [usersTraffic(), { reads: ['SELECT * FROM users WHERE id = ?'], writes: [], keys: 2000 }], seededRows: ['SELECT * FROM users WHERE id <= 2000'] });
     expect(plan.pointOfNoReturn?.step).toBe(2);
+  });
+
+  it('drop_not_null by rebuild', async () => {
+    await runCase({ input: { sql: 'ALTER TABLE users ALTER COLUMN country DROP NOT NULL' }, releases: [usersTraffic()], seededRows: ['SELECT * FROM users WHERE id <= 2000'] });
+  });
+
+  it('set_default by rebuild: existing rows keep their value, new ones get the new default', async () => {
+    await runCase({
+      input: { sql: "ALTER TABLE users ALTER COLUMN country SET DEFAULT 'de'" },
+      releases: [usersTraffic()],
+      seededRows: ['SELECT * FROM users WHERE id <= 2000'],
+      check: (_plan, path) => expect(tableRows(path, "SELECT dflt_value FROM pragma_table_info('users') WHERE name = 'country'")).toBe(`[{"dflt_value":"'de'"}]`),
+    });
+  });
+
+  it('drop_default by rebuild', async () => {
+    await runCase({ input: { sql: 'ALTER TABLE users ALTER COLUMN note DROP DEFAULT' }, releases: [usersTraffic()], seededRows: ['SELECT * FROM users WHERE id <= 2000'] });
+  });
+
+  it('add_unique_constraint: duplicate check, then rebuild', async () => {
+    await runCase({ input: { sql: 'ALTER TABLE users ADD CONSTRAINT users_email_unique UNIQUE (email)' }, releases: [usersTraffic()], seededRows: ['SELECT * FROM users WHERE id <= 2000'] });
+  });
+
+  it('drop_constraint (a CHECK) by rebuild', async () => {
+    await runCase({ input: { sql: 'ALTER TABLE orders DROP CONSTRAINT orders_note_short' }, releases: [usersTraffic()], seededRows: ['SELECT * FROM orders'] });
   });
 
   it('create_table with named constraints the introspection reads back', async () => {

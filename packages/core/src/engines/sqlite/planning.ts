@@ -20,6 +20,11 @@ import { addCheckRecipe } from '../../intents/add-check/sqlite.js';
 import { renameTableRecipe } from '../../intents/rename-table/sqlite.js';
 import { dropTableRecipe } from '../../intents/drop-table/sqlite.js';
 import { createTableRecipe } from '../../intents/create-table/sqlite.js';
+import { dropNotNullRecipe } from '../../intents/drop-not-null/sqlite.js';
+import { setDefaultRecipe } from '../../intents/set-default/sqlite.js';
+import { dropDefaultRecipe } from '../../intents/drop-default/sqlite.js';
+import { addUniqueConstraintRecipe } from '../../intents/add-unique-constraint/sqlite.js';
+import { dropConstraintRecipe } from '../../intents/drop-constraint/sqlite.js';
 
 /** The intents SQLite has a plan for; any other gets a PlanningError naming these. */
 export const SQLITE_INTENTS = [
@@ -35,6 +40,11 @@ export const SQLITE_INTENTS = [
   'rename_table',
   'drop_table',
   'create_table',
+  'drop_not_null',
+  'set_default',
+  'drop_default',
+  'add_unique_constraint',
+  'drop_constraint',
 ] as const satisfies readonly Intent['kind'][];
 
 /** SQLite 3.25+ through better-sqlite3 (locks.md §4, recipes.md I-36). */
@@ -96,6 +106,16 @@ function recipeFor(ctx: RecipeContext, intent: Intent): RecipeResult {
       return renameTableRecipe(ctx, intent);
     case 'drop_table':
       return dropTableRecipe(ctx, intent);
+    case 'drop_not_null':
+      return dropNotNullRecipe(ctx, intent);
+    case 'set_default':
+      return setDefaultRecipe(ctx, intent);
+    case 'drop_default':
+      return dropDefaultRecipe(ctx, intent);
+    case 'add_unique_constraint':
+      return addUniqueConstraintRecipe(ctx, intent);
+    case 'drop_constraint':
+      return dropConstraintRecipe(ctx, intent);
     default:
       throw new PlanningError(`${intent.kind} has no SQLite plan yet. liveshift plans these SQLite changes: ${SQLITE_INTENTS.join(', ')}`, ctx.statement);
   }
