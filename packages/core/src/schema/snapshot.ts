@@ -100,6 +100,8 @@ export interface TableSchema {
   definition?: string;
   /** A partition: its partitioned table (schema.table) and bound as pg_get_expr prints it, e.g. "FOR VALUES FROM (1) TO (10)" (absent otherwise). */
   partitionOf?: { table: string; bound: string };
+  /** MySQL/MariaDB: the table's storage engine (information_schema.TABLES.ENGINE), e.g. "InnoDB"; absent elsewhere. */
+  storageEngine?: string;
 }
 
 /** An enum type and its labels in sort order. */

@@ -49,7 +49,7 @@ export async function introspectMysql(connection: MysqlConnection): Promise<Sche
   const tables = new Map<string, TableSchema>();
   const tableRows = await rows(
     connection,
-    `SELECT TABLE_NAME AS name, TABLE_ROWS AS row_estimate, DATA_LENGTH AS data_length, INDEX_LENGTH AS index_length
+    `SELECT TABLE_NAME AS name, TABLE_ROWS AS row_estimate, DATA_LENGTH AS data_length, INDEX_LENGTH AS index_length, ENGINE AS engine
      FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' AND TABLE_NAME <> ?`,
     [schema, STATE_TABLE],
   );
@@ -63,6 +63,7 @@ export async function introspectMysql(connection: MysqlConnection): Promise<Sche
       triggers: [],
       rowEstimate: t.row_estimate === null ? -1 : Number(t.row_estimate),
       sizeBytes: Number(t.data_length ?? 0) + Number(t.index_length ?? 0),
+      ...(t.engine ? { storageEngine: String(t.engine) } : {}),
     });
   }
   const tableOf = (name: unknown) => tables.get(String(name));

@@ -1,13 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { planChange } from '../../planner.js';
 import { planViolations } from '../../plan/invariants.js';
-import { MARIADB_10_11, MYSQL_8_0_36, mysqlSnapshot } from '../../intents/mysql-fixtures.test-support.js';
+import { MARIADB_10_11, MYSQL_8_0_36, mysqlSnapshot, mysqlUsersTable } from '../../intents/mysql-fixtures.test-support.js';
 import { mysqlType } from './column-type.js';
 
 describe('MySQL/MariaDB planning', () => {
   it('an intent with no MySQL/MariaDB plan gets a PlanningError naming the plans that exist', async () => {
     await expect(planChange({ intents: [{ kind: 'drop_table', table: 'users' }] }, mysqlSnapshot(MARIADB_10_11))).rejects.toThrow(/drop_table is not planned on MySQL\/MariaDB yet.*add_column, rename_column, create_index/s);
     await expect(planChange({ sql: 'RENAME TABLE users TO people' }, mysqlSnapshot(MARIADB_10_11))).rejects.toThrow(/not planned on MySQL\/MariaDB yet/);
+  });
+
+  it('a table that is not InnoDB is refused: no online DDL there', async () => {
+    await expect(planChange({ sql: 'ALTER TABLE users ADD COLUMN a int' }, mysqlSnapshot(MARIADB_10_11, mysqlUsersTable({ storageEngine: 'MyISAM' })))).rejects.toThrow(/uses the MyISAM storage engine: only InnoDB changes tables online/);
+    expect((await planChange({ sql: 'ALTER TABLE users ADD COLUMN a int' }, mysqlSnapshot(MARIADB_10_11, mysqlUsersTable({ storageEngine: 'InnoDB' })))).steps).toHaveLength(1);
   });
 
   it('refuses servers it cannot plan for', async () => {

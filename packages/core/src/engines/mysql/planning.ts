@@ -59,6 +59,10 @@ function notPlanned(intent: Intent, statement: string): PlanningError {
 }
 
 function recipeFor(ctx: RecipeContext, intent: Intent): RecipeResult {
+  // online DDL, instant changes and foreign keys are InnoDB's; MyISAM and others lock the whole table for any ALTER
+  if (ctx.table.storageEngine !== undefined && ctx.table.storageEngine.toLowerCase() !== 'innodb') {
+    throw new PlanningError(`${ctx.tableName} uses the ${ctx.table.storageEngine} storage engine: only InnoDB changes tables online (any ALTER of a ${ctx.table.storageEngine} table locks it); convert it to InnoDB first (with an online schema change tool)`, ctx.statement);
+  }
   switch (intent.kind) {
     case 'add_column':
       return addColumnRecipeMysql(ctx, intent);

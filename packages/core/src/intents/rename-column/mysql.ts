@@ -6,6 +6,7 @@ import { appStep } from '../app-step/postgres.js';
 import { derivedName } from '../../engines/postgres/quote.js';
 import { qualify, quoteIdent } from '../../engines/mysql/quote.js';
 import { isConstantDefault, refuseGenerated } from '../../engines/mysql/column-definition.js';
+import { hasMysqlCapability } from '../../engines/mysql/capabilities.js';
 import { mysqlType } from '../../engines/mysql/column-type.js';
 import { mysqlDdlStep } from '../../engines/mysql/ddl-step.js';
 import { indexExists } from '../../engines/mysql/catalog-checks.js';
@@ -113,5 +114,11 @@ export function renameColumnRecipeMysql(ctx: RecipeContext, intent: RenameColumn
   }
   const withoutIndexes = { ...ctx, table: { ...ctx.table, indexes: ctx.table.indexes.filter((i) => !copies.includes(i)) } };
   steps.push(dropColumnStep(withoutIndexes, { ...old, nullable: true }, 3, [`Its values equal ${intent.to} as of the parity check, so nothing is lost unless something wrote only ${old.name} since.`]));
-  return { steps, warnings: [] };
+  const instant = hasMysqlCapability(ctx.engine, 'instantRenameColumn') && hasMysqlCapability(ctx.engine, 'renameColumnSyntax');
+  return {
+    steps,
+    warnings: [
+      `Not a plain RENAME COLUMN: ${instant ? `on ${ctx.engine.version} it would be instant, but` : 'it'} breaks every running application instance that still uses ${old.name} the moment it commits, and a rolling deploy always has some; the plan keeps both columns until the application has moved. To rename in the ORM mapping only, no database change is needed.`,
+    ],
+  };
 }
