@@ -189,6 +189,25 @@ for (const major of pgMajorsAmong([11, 18])) {
       expect(await scratchDatabasesLeft(db)).toEqual([]);
     });
 
+    it('a CHECK synthesised values cannot meet: seeding says so and points to --copy-rows; copied, the application writes values that pass it', async () => {
+      const db = await pgServer.database();
+      const client = await db.client();
+      await client.query(`CREATE TABLE accounts (id bigserial PRIMARY KEY, email text NOT NULL UNIQUE CHECK (email LIKE '%@%'), plan text NOT NULL CHECK (plan IN ('free', 'pro')))`);
+      await client.query(`INSERT INTO accounts (email, plan) SELECT 'a' || g || '@example.com', CASE WHEN g % 3 = 0 THEN 'pro' ELSE 'free' END FROM generate_series(1, 2000) g`);
+      const source = await introspectPostgres(client);
+      const plan = await planChange({ sql: 'CREATE INDEX accounts_plan_idx ON accounts (plan)' }, source, ONLINE);
+
+      await expect(verifyOnScratch({ serverUrl: db.url, source, plan, rows: 500, baselineMs: 200 })).rejects.toThrow(
+        /cannot seed 500 synthesised rows into public\.accounts: .*violates check constraint.*copy real rows instead with --copy-rows/,
+      );
+      expect(await scratchDatabasesLeft(db)).toEqual([]);
+
+      const result = await verifyOnScratch({ serverUrl: db.url, source, plan, rows: 500, copyRowsFrom: db.url, baselineMs: 300 });
+      expectVerified(result, plan);
+      expect(result.records.filter((r) => r.kind !== 'read' && r.ok).length).toBeGreaterThan(20);
+      expect(await scratchDatabasesLeft(db)).toEqual([]);
+    });
+
     it('a long transaction in front of the DDL: the application queues behind it and its queries time out, reported as failed in that step', async () => {
       const db = await pgServer.database();
       const source = await createUsersSource(db);

@@ -118,7 +118,11 @@ export async function seedRows(client: pg.ClientBase, snapshot: SchemaSnapshot, 
       if (names.length === 0) await client.query(`INSERT INTO ${target} SELECT FROM generate_series(1, $1::int) AS g`, [rows]);
       else await client.query(`INSERT INTO ${target} (${names.join(', ')}) SELECT ${values.join(', ')} FROM generate_series(1, $1::int) AS g`, [rows]);
     } catch (error) {
-      throw new Error(`cannot seed ${rows} synthesised rows into ${table.schema}.${table.name}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new Error(
+        `cannot seed ${rows} synthesised rows into ${table.schema}.${table.name}: ${error instanceof Error ? error.message : String(error)} ` +
+          '(values made from the column types do not satisfy every constraint; copy real rows instead with --copy-rows)',
+        { cause: error },
+      );
     }
     await client.query(`ANALYZE ${target}`);
   }

@@ -22,6 +22,8 @@ export interface ColumnUse {
   foreignKey: boolean;
   /** Part of a unique index or the primary key: every value the workload writes must be new. */
   unique: boolean;
+  /** Named by a CHECK constraint (other than IS NOT NULL): the workload reuses values already in the table, which pass it. */
+  checked: boolean;
   nullable: boolean;
 }
 
@@ -104,11 +106,15 @@ function tableApplication(name: string, ref: TableRef, versions: TableSchema[], 
   const foreignKeyColumns = new Set(first.constraints.filter((k) => k.type === 'foreign_key').flatMap((k) => k.columns));
   // unique anywhere in the release's stretch: an index the plan builds later must accept the values too
   const uniqueColumns = new Set(versions.flatMap((t) => t.indexes.filter((i) => i.unique).flatMap((i) => i.columns)));
+  // a synthesised value may not pass a CHECK the application's real values pass; "x IS NOT NULL" checks every value passes
+  const checkedColumns = new Set(
+    versions.flatMap((t) => t.constraints.filter((k) => k.type === 'check' && !/^CHECK \(+\S+ IS NOT NULL\)+( NOT VALID)?$/.test(k.definition)).flatMap((k) => k.columns)),
+  );
   const use = (columnName: string): ColumnUse | undefined => {
     const column = first.columns.find((c) => c.name === columnName)!;
     const family = valueFamily(column.type, labelsOf);
     if (!family) return undefined;
-    return { name: column.name, type: column.type, family, labels: labelsOf(column.type) ?? [], foreignKey: foreignKeyColumns.has(column.name), unique: uniqueColumns.has(column.name), nullable: column.nullable };
+    return { name: column.name, type: column.type, family, labels: labelsOf(column.type) ?? [], foreignKey: foreignKeyColumns.has(column.name), unique: uniqueColumns.has(column.name), checked: checkedColumns.has(column.name), nullable: column.nullable };
   };
   const keyNames = primary.columns;
   if (!keyNames.every(inEvery)) return 'its primary key changes during the release';

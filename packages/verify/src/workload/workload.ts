@@ -54,7 +54,7 @@ interface Session {
   current: Promise<void> | null;
 }
 
-/** Keys of existing rows (and values of NOT NULL foreign-key columns) the queries pick from. */
+/** Keys of existing rows, and values of foreign-key and CHECK-constrained columns, the queries pick from. */
 interface TableSample {
   keys: unknown[][];
   foreignValues: Map<string, unknown[]>;
@@ -165,20 +165,34 @@ async function sampleTable(client: pg.Client, table: TableApplication): Promise<
   const keyList = table.key.map((k) => quoteIdent(k.name)).join(', ');
   const keys = await client.query({ text: `SELECT ${keyList} FROM ${target} ORDER BY random() LIMIT 2000`, rowMode: 'array' });
   const foreignValues = new Map<string, unknown[]>();
-  for (const column of table.inserts.filter((c) => c.foreignKey)) {
-    const { rows } = await client.query({ text: `SELECT DISTINCT ${quoteIdent(column.name)} FROM ${target} WHERE ${quoteIdent(column.name)} IS NOT NULL LIMIT 200`, rowMode: 'array' });
-    foreignValues.set(column.name, rows.map((r: unknown[]) => r[0]));
+  const reused = [...table.inserts, ...table.updates].filter((c) => (c.foreignKey || c.checked) && !foreignValues.has(c.name));
+  for (const column of reused) {
+    try {
+      // as text, cast back to the column type like every other parameter
+      const { rows } = await client.query({ text: `SELECT DISTINCT ${quoteIdent(column.name)}::text FROM ${target} WHERE ${quoteIdent(column.name)} IS NOT NULL LIMIT 200`, rowMode: 'array' });
+      foreignValues.set(column.name, rows.map((r: unknown[]) => r[0]));
+    } catch {
+      // a column the plan adds later has no values yet: it gets synthesised ones
+    }
   }
   return { keys: keys.rows as unknown[][], foreignValues };
+}
+
+/** Foreign keys must point at existing rows; checked columns must pass their CHECK (unique ones cannot repeat a value). */
+function reusesValues(column: ColumnUse): boolean {
+  return column.foreignKey || (column.checked && !column.unique);
 }
 
 function valueFor(column: ColumnUse, n: number, sample: TableSample): unknown {
   // keys and unique columns need values no row has yet: the counter itself (far above seeded ones)
   if (column.unique && column.family === 'integer') return String(n);
-  if (column.foreignKey) {
-    const values = sample.foreignValues.get(column.name) ?? [];
-    return values.length ? values[n % values.length] : null;
+  const existing = sample.foreignValues.get(column.name) ?? [];
+  if (reusesValues(column)) {
+    if (existing.length) return existing[n % existing.length];
+    if (column.foreignKey) return null;
   }
+  // unique and checked text: an existing value behind a unique prefix passes most format checks (an e-mail stays an e-mail)
+  if (column.checked && column.unique && column.family === 'text' && existing.length) return `v${n}.${String(existing[n % existing.length])}`;
   return parameterValue(column.family, n, column.labels);
 }
 
