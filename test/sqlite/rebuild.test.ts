@@ -130,6 +130,25 @@ describe('SQLite table rebuild', () => {
     }
   });
 
+  it('a rebuild that would break a view (it drops a column the view selects) rolls back instead of leaving the view broken', async () => {
+    const db = scratchDatabase(`${SCHEMA}\nCREATE VIEW order_statuses AS SELECT id, status FROM orders;`);
+    cleanups.push(db.cleanup);
+    const session = sqliteSession(openSqlite(db.url), { owned: true });
+    try {
+      // status is in an index, so the column goes by rebuild, not by DROP COLUMN (which would check views itself)
+      const plan = await planChange({ sql: 'ALTER TABLE orders DROP COLUMN status' }, await session.introspect());
+      const drop = plan.steps.at(-1)!;
+      expect(drop.sql).toContain('BEGIN IMMEDIATE');
+      const before = schemaObjects(db.path) + tableRows(db.path, "SELECT sql FROM sqlite_schema WHERE name = 'orders'");
+      const quiet: ApplyOptions = { log: () => {}, onProgress: false };
+      await expect(applyPlan(session, plan, { ...quiet, deployed: drop.deploy })).rejects.toThrow(/view order_statuses no longer works after the rebuild.*no such column: status.*rolled back, nothing changed/s);
+      expect(schemaObjects(db.path) + tableRows(db.path, "SELECT sql FROM sqlite_schema WHERE name = 'orders'"), 'schema unchanged').toBe(before);
+      expect(tableRows(db.path, 'SELECT count(*) AS n FROM order_statuses')).toBe('[{"n":3000}]');
+    } finally {
+      await session.close();
+    }
+  });
+
   it('refuses a rebuild of a table above the small-table threshold, saying there is no online path and how to accept the pause', async () => {
     const db = scratchDatabase(SCHEMA);
     cleanups.push(db.cleanup);

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { SQLITE_BEGIN_WRITE, SQLITE_COMMIT, SQLITE_FOREIGN_KEY_CHECK, type Timeouts } from '@liveshift/core';
+import { SQLITE_BEGIN_WRITE, SQLITE_COMMIT, SQLITE_FOREIGN_KEY_CHECK, quoteSqliteIdent, type Timeouts } from '@liveshift/core';
 import { EXIT_FAILED, LiveshiftError, describeDatabaseError } from '../errors.js';
 import { isBusy, withBusyRetry } from './busy-retry.js';
 
@@ -44,8 +44,10 @@ async function writeTransaction(db: Database.Database, statements: string[], opt
   await withBusyRetry(db, options, async () => {
     db.exec(SQLITE_BEGIN_WRITE);
     for (const statement of statements) {
-      if (statement === SQLITE_FOREIGN_KEY_CHECK) foreignKeyCheck(db, options);
-      else run(db, statement, options);
+      if (statement === SQLITE_FOREIGN_KEY_CHECK) {
+        foreignKeyCheck(db, options);
+        viewCheck(db, options);
+      } else run(db, statement, options);
     }
     if (options.observe) await options.observe(db);
     db.exec(SQLITE_COMMIT);
@@ -71,4 +73,24 @@ function foreignKeyCheck(db: Database.Database, options: SqliteStatementsOptions
     EXIT_FAILED,
     { step: options.step },
   );
+}
+
+/**
+ * The rebuild renames with legacy_alter_table on (so views over the table do not block it), which
+ * also skips SQLite's own check of views: every view must still compile before COMMIT, or a view
+ * that used a dropped column would be left broken without a word.
+ */
+function viewCheck(db: Database.Database, options: SqliteStatementsOptions): void {
+  const views = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'view'").pluck().all() as string[];
+  for (const view of views) {
+    try {
+      db.prepare(`SELECT * FROM ${quoteSqliteIdent(view)} LIMIT 0`);
+    } catch (error) {
+      throw new LiveshiftError(
+        `${options.label} failed: view ${view} no longer works after the rebuild (${describeDatabaseError(error)}); the rebuild was rolled back, nothing changed. Change the view first, then run the step again.`,
+        EXIT_FAILED,
+        { step: options.step, cause: error },
+      );
+    }
+  }
 }

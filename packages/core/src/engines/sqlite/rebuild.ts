@@ -113,10 +113,11 @@ export function rebuildStep(
     caveats: [
       ...spec.caveats,
       `A table rebuild (SQLite's 12-step procedure): a new table is created with the new definition, every row copied, the old table dropped and the new one renamed in its place, with its ${ctx.table.indexes.length} index(es) and ${ctx.table.triggers.length} trigger(s) recreated, in one write transaction. ` +
-        `It holds the database write lock for the whole copy of ${formatBytes(ctx.table.sizeBytes)}: every writer of the database waits (within its busy_timeout), so keep application busy_timeouts above the copy time.`,
+        `It holds the database write lock for the whole copy of ${formatBytes(ctx.table.sizeBytes)}: every writer of the database waits (within its busy_timeout), so keep application busy_timeouts above the copy time. ` +
+        'In rollback-journal mode a copy that outgrows the page cache spills to the file early, under the exclusive lock, and readers wait from then on too.',
       WRITE_LOCK_CAVEAT,
       `PRAGMA foreign_keys is switched off before the transaction (it is a no-op inside one) and back on after it; PRAGMA foreign_key_check runs before COMMIT, and liveshift's runner rolls the rebuild back if it reports any row (run by hand, read its output before COMMIT).`,
-      'Views that select from the table are left as they are and see the new table once it commits (the rename runs with legacy_alter_table on, so they do not block it).',
+      'Views that select from the table are left as they are and see the new table once it commits (the rename runs with legacy_alter_table on, so they do not block it, and SQLite does not check them then): liveshift\'s runner checks that every view still compiles before COMMIT and rolls back if one does not (run by hand, SELECT from each view before COMMIT).',
     ],
     estimate: { rows: ctx.rows, seconds: scanSeconds(ctx.table.sizeBytes, 3), basis: `one copy of ${formatBytes(ctx.table.sizeBytes)} plus index builds; machine-dependent` },
     changes: spec.changes,

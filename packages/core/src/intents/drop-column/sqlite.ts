@@ -106,6 +106,7 @@ function dropColumnStep(ctx: RecipeContext, table: TableSchema, col: ColumnSchem
     caveats: [
       `Done with ${drop.how}: the whole table is rewritten to purge the column, under the database write lock.`,
       `Only once every running instance is on release A+1 or later: an older instance that still uses ${col.name} fails from here on.`,
+      `Fails, changing nothing, if a view or another table's trigger uses ${col.name} (the snapshot does not list views; SQLite checks them when the schema changes): change those, then run the step again.`,
     ],
   });
   return { ...step, transactional: drop.transactional };

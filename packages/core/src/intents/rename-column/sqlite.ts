@@ -107,7 +107,11 @@ export function renameColumnRecipe(ctx: RecipeContext, intent: RenameColumnInten
     rollback: { kind: 'irreversible', reason: `dropping ${old.name} removes it; the application already uses ${intent.to}, which holds the same values`, dataLost: `the ${old.name} column (its values live on in ${intent.to})` },
     changes: [{ op: 'drop_column', table: ctx.ref, column: old.name }],
     checkpoint: columnExists(ctx.ref, old.name, false),
-    caveats: [`Done with ${drop.how}, which rewrites the table under the database write lock.`, `Only once every instance runs release A+2: an older one that still uses ${old.name} fails from here on.`],
+    caveats: [
+      `Done with ${drop.how}, which rewrites the table under the database write lock.`,
+      `Only once every instance runs release A+2: an older one that still uses ${old.name} fails from here on.`,
+      `Fails, changing nothing, if a view or another table's trigger still uses ${old.name}: change those to ${intent.to}, then run the step again.`,
+    ],
   });
   steps.push({ ...last, transactional: drop.transactional });
   return { steps, warnings: [] };
