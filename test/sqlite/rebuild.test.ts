@@ -149,6 +149,23 @@ describe('SQLite table rebuild', () => {
     }
   });
 
+  it('keeps STRICT and WITHOUT ROWID through a rebuild, and its rollback', async () => {
+    const db = scratchDatabase(`CREATE TABLE kv (k TEXT PRIMARY KEY, v INTEGER NOT NULL) STRICT, WITHOUT ROWID;
+      WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500) INSERT INTO kv SELECT 'k' || i, i FROM n;`);
+    cleanups.push(db.cleanup);
+    const session = sqliteSession(openSqlite(db.url), { owned: true });
+    const rowsBefore = tableRows(db.path, 'SELECT * FROM kv ORDER BY k');
+    try {
+      const plan = await planChange({ sql: 'ALTER TABLE kv ADD CONSTRAINT kv_v_positive CHECK (v > 0)' }, await session.introspect());
+      expect(plan.steps[1]!.sql.join('\n')).not.toContain('rowid');
+      await runSqliteStepByStep({ session, plan });
+    } finally {
+      await session.close();
+    }
+    expect(tableRows(db.path, "SELECT strict, wr FROM pragma_table_list('kv')")).toBe('[{"strict":1,"wr":1}]');
+    expect(tableRows(db.path, 'SELECT * FROM kv ORDER BY k')).toEqual(rowsBefore);
+  });
+
   it('refuses a rebuild of a table above the small-table threshold, saying there is no online path and how to accept the pause', async () => {
     const db = scratchDatabase(SCHEMA);
     cleanups.push(db.cleanup);

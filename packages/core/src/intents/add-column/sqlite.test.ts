@@ -60,3 +60,12 @@ describe('add column on SQLite', () => {
     expect(isConstant(expr)).toBe(constant);
   });
 });
+
+describe('add column on a STRICT SQLite table', () => {
+  it('a type STRICT does not accept is refused at plan time, naming the allowed ones', async () => {
+    const strict = sqliteSnapshot(3045001, sqliteUsers({ definition: 'CREATE TABLE users (id INTEGER PRIMARY KEY, full_name TEXT, email TEXT) STRICT' }));
+    await expect(planChange({ sql: 'ALTER TABLE users ADD COLUMN nickname varchar(40)' }, strict)).rejects.toThrow(/STRICT table: a column's type must be one of INT, INTEGER, REAL, TEXT, BLOB, ANY, not character varying\(40\)/);
+    const plan = await planChange({ sql: 'ALTER TABLE users ADD COLUMN nickname text' }, strict);
+    expect(plan.steps[0]!.sql).toEqual(['ALTER TABLE "users" ADD COLUMN "nickname" TEXT']);
+  });
+});

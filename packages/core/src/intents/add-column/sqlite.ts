@@ -6,7 +6,7 @@ import { appStep } from '../app-step/postgres.js';
 import { quoteIdent, tableSql } from '../../engines/sqlite/quote.js';
 import { addColumnLimit } from '../../engines/sqlite/capabilities.js';
 import { tokenize } from '../../engines/sqlite/tokens.js';
-import { declaredType } from '../../engines/sqlite/types.js';
+import { declaredType, requireStrictType } from '../../engines/sqlite/types.js';
 import { rebuildStep } from '../../engines/sqlite/rebuild.js';
 import { backfillStep, columnExists, columnNotNull, writeStep } from '../../engines/sqlite/steps.js';
 import { dropColumnStatements } from '../drop-column/sqlite.js';
@@ -21,6 +21,7 @@ import { requireNoColumn, type RecipeContext } from '../context.js';
 export function addColumnRecipe(ctx: RecipeContext, intent: AddColumnIntent): RecipeResult {
   const c = { ...intent.column, type: declaredType(ctx.engine, intent.column.type) };
   requireNoColumn(ctx, c.name);
+  requireStrictType(ctx.table, c.type, ctx.statement);
   const def = c.default?.expr ?? null;
   const constant = def === null || isConstant(def);
   const limit = addColumnLimit({ nullable: c.nullable, default: def }, constant);

@@ -4,7 +4,7 @@ import { PlanningError } from '../../errors.js';
 import { quoteIdent } from '../../engines/sqlite/quote.js';
 import { rebuildStatements, rebuildStep } from '../../engines/sqlite/rebuild.js';
 import { columnType } from '../../engines/sqlite/steps.js';
-import { declaredType } from '../../engines/sqlite/types.js';
+import { declaredType, requireStrictType } from '../../engines/sqlite/types.js';
 import { requireColumn, type RecipeContext } from '../context.js';
 
 /**
@@ -15,6 +15,7 @@ import { requireColumn, type RecipeContext } from '../context.js';
 export function changeColumnTypeRecipe(ctx: RecipeContext, intent: ChangeColumnTypeIntent): RecipeResult {
   const col = requireColumn(ctx, intent.column);
   const type = declaredType(ctx.engine, intent.type);
+  requireStrictType(ctx.table, type, ctx.statement);
   if (col.type.toLowerCase() === type.toLowerCase()) throw new PlanningError(`column "${col.name}" is already ${col.type}`, ctx.statement);
   const q = quoteIdent(col.name);
   const columns = ctx.table.columns.map((c) => (c.name === col.name ? { ...c, type } : c));
