@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import pg from 'pg';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
@@ -100,6 +101,40 @@ describe('liveshift verify (CLI)', () => {
     expect(report.releases[1].application).not.toContain('full_name');
   });
 
+  it('exits 1 when application queries fail: a long transaction holds the table, the DDL queues behind it and the application behind the DDL', async () => {
+    const db = await pgServer.database();
+    await createUsersSource(db);
+    const running = liveshift([
+      'verify', 'ALTER TABLE users ADD COLUMN score integer', '--db', db.url, '--small-table-bytes', '0',
+      '--rows', '1000', '--baseline', '2000', '--query-timeout', '300', '--lock-timeout', '5000',
+    ]);
+    // someone's report holds ACCESS SHARE on the scratch copy of users from the moment it exists...
+    const scratch = await waitFor(async () => {
+      const { rows } = await db.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'liveshift\\_verify\\_%'`);
+      return rows[0] ? db.url.replace(/\/[^/]+$/, `/${rows[0].datname}`) : undefined;
+    });
+    const reader = new pg.Client({ connectionString: scratch, application_name: 'long-report' });
+    reader.on('error', () => {});
+    await reader.connect();
+    await waitFor(() => reader.query('SELECT 1 FROM users LIMIT 1').then(() => true, () => undefined));
+    await reader.query('BEGIN');
+    await reader.query('SELECT 1 FROM users LIMIT 1');
+    // ... until step 1's ALTER TABLE has queued behind it for a second, the application queued behind the ALTER
+    await waitFor(async () => {
+      // asked from another session: pg_stat_activity stays frozen inside the reader's transaction
+      const { rows } = await db.query(`SELECT 1 FROM pg_stat_activity WHERE query LIKE 'ALTER TABLE%' AND wait_event_type = 'Lock'`);
+      return rows.length > 0 ? true : undefined;
+    });
+    await new Promise((r) => setTimeout(r, 1000));
+    await reader.query('COMMIT');
+    await reader.end();
+    const r = await running;
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/^FAILED: [1-9][\d,]* of [\d,]+ application queries failed/m);
+    expect(r.stdout).toMatch(/✗ [\d,]+ × \w+: canceling statement due to statement timeout \(step 1[^)]*\)/);
+    expect(r.stdout).toMatch(/longest stall: [\d.]+ (ms|s): .* during step 1 /);
+  });
+
   it('--help teaches what it does, with examples and the exit codes', async () => {
     const r = await liveshift(['verify', '--help']);
     expect(r.code).toBe(0);
@@ -125,3 +160,14 @@ describe('liveshift verify (CLI)', () => {
   });
 });
 
+
+/** Polls `probe` every 50 ms until it returns a value (at most 60 s). */
+async function waitFor<T>(probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('timed out waiting');
+}
