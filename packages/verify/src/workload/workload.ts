@@ -99,20 +99,28 @@ export async function startWorkload(options: WorkloadOptions): Promise<WorkloadH
   for (const r of options.releases) for (const t of r.tables) await sampleOf(t).catch(() => undefined);
 
   const runOne = async (session: Session, kind: QueryKind, table: TableApplication, releaseName: string): Promise<void> => {
-    const sample = await sampleOf(table);
-    const n = ++counter;
-    const query = buildQuery(kind, table, sample, n);
     const startedAtMs = nowMs();
     const base = { startedAtMs, kind, table: table.table, release: releaseName, connection: session.index };
+    let sample: TableSample;
+    try {
+      sample = await sampleOf(table);
+    } catch (error) {
+      // e.g. a table the release expects is not there: the application's query would fail the same way
+      records.push({ ...base, latencyMs: nowMs() - startedAtMs, ok: false, error: error instanceof Error ? error.message : String(error) });
+      return;
+    }
+    const n = ++counter;
+    const query = buildQuery(kind, table, sample, n);
     if (!query) {
       records.push({ ...base, latencyMs: 0, ok: false, error: `no ${kind} possible on ${table.table}: the table has no rows to address` });
       return;
     }
+    base.startedAtMs = nowMs();
     try {
       await session.client.query(query.text, query.values);
-      records.push({ ...base, latencyMs: nowMs() - startedAtMs, ok: true });
+      records.push({ ...base, latencyMs: nowMs() - base.startedAtMs, ok: true });
     } catch (error) {
-      records.push({ ...base, latencyMs: nowMs() - startedAtMs, ok: false, error: error instanceof Error ? error.message : String(error) });
+      records.push({ ...base, latencyMs: nowMs() - base.startedAtMs, ok: false, error: error instanceof Error ? error.message : String(error) });
     }
   };
 
