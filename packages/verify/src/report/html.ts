@@ -1,3 +1,4 @@
+import { lockWaitMs } from '../measure/lock-monitor.js';
 import type { StepWindow } from '../measure/records.js';
 import { count, ms, ratio } from './format.js';
 import { headline, stallWhere, type ReportOptions, type VerifyReportInput } from './model.js';
@@ -79,6 +80,15 @@ export function latencyChartSvg(result: VerifyReportInput): string {
     if (!raised) lastLabelX = px;
   }
 
+  // application sessions waiting for a lock: a band along the bottom of the plot, one bar per wait
+  for (const w of result.lockWaits.filter((wait) => wait.role === 'workload')) {
+    const end = x(w.lastSeenMs);
+    const start = x(Math.max(from, w.lastSeenMs - lockWaitMs(w)));
+    parts.push(
+      `<rect class="lock-wait" x="${f(start)}" y="${M.top + ph - 6}" width="${f(Math.max(2, end - start))}" height="6"><title>${esc(`${w.query.split(' ')[0]} waited ${ms(lockWaitMs(w))} for a ${w.waitEvent} lock${w.blockedByPlan ? ', behind the plan' : ''}`)}</title></rect>`,
+    );
+  }
+
   const stall = result.summary.longestStall;
   if (stall) {
     const cx = x(stall.startedAtMs + stall.latencyMs / 2);
@@ -106,7 +116,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 .plot{fill:#fbfcfe;stroke:#c9ced8}.grid{stroke:#e8ebf0}.tick{font-size:11px;fill:#5b6475}.axis-title{font-size:12px;fill:#5b6475}
 .phase-apply{fill:#dbe7ff;opacity:.45}.phase-rollback{fill:#ffe2c2;opacity:.6}.phase-reapply{fill:#d9f2df;opacity:.6}
 .latency-max{fill:none;stroke:#d94841;stroke-width:1.4}.latency-p50{fill:none;stroke:#2f6fde;stroke-width:1.4}
-.failed-query{fill:#b91c1c}.longest-stall{fill:none;stroke:#111;stroke-width:2}
+.failed-query{fill:#b91c1c}.lock-wait{fill:#7c3aed;opacity:.7}.longest-stall{fill:none;stroke:#111;stroke-width:2}
 .step-boundary{stroke:#1d2330;stroke-width:1;stroke-dasharray:4 3}.step-label{font-size:11px;font-weight:600;fill:#1d2330}
 .legend span{display:inline-block;margin-right:16px;font-size:12px}.swatch{display:inline-block;width:14px;height:10px;margin-right:4px;vertical-align:middle}
 `;
@@ -151,7 +161,7 @@ export function renderVerifyHtml(result: VerifyReportInput, options: ReportOptio
 ${s.longestStall ? `Longest stall: <b>${esc(ms(s.longestStall.latencyMs))}</b>, ${esc(stallWhere(result))}.` : ''}
 ${s.baseline ? `Baseline before step 1: p50 ${esc(ms(s.baseline.p50Ms))}, p99 ${esc(ms(s.baseline.p99Ms))}.` : ''}</p>
 <h2>Query latency over time</h2>
-<div class="legend"><span><i class="swatch" style="background:#d94841"></i>slowest query per interval</span><span><i class="swatch" style="background:#2f6fde"></i>median</span><span><i class="swatch" style="background:#b91c1c;border-radius:50%"></i>failed query</span><span><i class="swatch" style="background:#dbe7ff"></i>step applied</span><span><i class="swatch" style="background:#ffe2c2"></i>rollback</span><span><i class="swatch" style="background:#d9f2df"></i>re-apply</span><span>- - - step boundary (numbered)</span></div>
+<div class="legend"><span><i class="swatch" style="background:#d94841"></i>slowest query per interval</span><span><i class="swatch" style="background:#2f6fde"></i>median</span><span><i class="swatch" style="background:#b91c1c;border-radius:50%"></i>failed query</span><span><i class="swatch" style="background:#7c3aed"></i>application lock wait</span><span><i class="swatch" style="background:#dbe7ff"></i>step applied</span><span><i class="swatch" style="background:#ffe2c2"></i>rollback</span><span><i class="swatch" style="background:#d9f2df"></i>re-apply</span><span>- - - step boundary (numbered)</span></div>
 ${latencyChartSvg(result)}
 <h2>Latency per step</h2>
 <table><tr><th>window</th><th>time</th><th>queries</th><th>failed</th><th>p50</th><th>p99</th><th>p99 vs baseline</th><th>max</th></tr>${windowRows}</table>
