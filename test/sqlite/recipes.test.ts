@@ -33,8 +33,8 @@ afterEach(() => {
   cleanups = [];
 });
 
-async function runCase(spec: { input: { sql: string } | { intents: IntentInput[] }; releases: WorkloadStatements[]; seededRows: string[]; backfill?: string; check?: (plan: Plan, path: string) => void }): Promise<Plan> {
-  const db = scratchDatabase(SEED);
+async function runCase(spec: { input: { sql: string } | { intents: IntentInput[] }; releases: WorkloadStatements[]; seededRows: string[]; backfill?: string; setup?: string; check?: (plan: Plan, path: string) => void }): Promise<Plan> {
+  const db = scratchDatabase(SEED + (spec.setup ?? ''));
   cleanups.push(db.cleanup);
   const session = sqliteSession(openSqlite(db.url), { owned: true });
   const rowsBefore = spec.seededRows.map((sql) => tableRows(db.path, sql));
@@ -92,6 +92,30 @@ describe('SQLite recipes under a concurrent workload (WAL)', () => {
       check: (_plan, path) => expect(tableRows(path, "SELECT count(*) AS n FROM users WHERE id <= 2000 AND display_name <> 'user ' || id")).toBe('[{"n":0}]'),
     });
     expect(plan.pointOfNoReturn?.step).toBe(plan.steps.length);
+  });
+
+  it('rename_column of an indexed, UNIQUE and CHECKed column: the index copied before the switch, everything moved to the new name at the end', async () => {
+    const accounts = (reads: string, insert: string): WorkloadStatements => ({ reads: [`SELECT id, ${reads} FROM accounts WHERE id = ?`], writes: ['UPDATE accounts SET id = id WHERE id = ?', insert], keys: 500 });
+    const plan = await runCase({
+      setup: `
+        CREATE TABLE accounts (id INTEGER PRIMARY KEY, email TEXT UNIQUE, CONSTRAINT accounts_email_shape CHECK (email LIKE '%@%'));
+        CREATE INDEX accounts_email_lower ON accounts (lower(email)) WHERE email IS NOT NULL;
+        WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500) INSERT INTO accounts SELECT i, 'a' || i || '@example.com' FROM n;`,
+      input: { sql: 'ALTER TABLE accounts RENAME COLUMN email TO login' },
+      releases: [
+        accounts('email', "INSERT INTO accounts (email) VALUES ('w' || ? || '-' || random() || '@x')"),
+        accounts('email', "INSERT INTO accounts (email, login) SELECT v, v FROM (SELECT 'w' || ? || '-' || random() || '@x' AS v)"),
+        accounts('login', "INSERT INTO accounts (login) VALUES ('w' || ? || '-' || random() || '@x')"),
+      ],
+      seededRows: ['SELECT id FROM accounts WHERE id <= 500'],
+      check: (_plan, path) => {
+        expect(tableRows(path, "SELECT count(*) AS n FROM accounts WHERE id <= 500 AND login <> 'a' || id || '@example.com'")).toBe('[{"n":0}]');
+        expect(tableRows(path, "SELECT name FROM pragma_index_list('accounts') WHERE origin = 'c'")).toBe('[{"name":"accounts_email_lower"}]');
+        expect(tableRows(path, "SELECT name FROM pragma_index_info('accounts_email_lower')")).toBe('[{"name":null}]');
+        expect(tableRows(path, "SELECT sql FROM sqlite_schema WHERE name = 'accounts_email_lower'")).toBe(`[{"sql":"CREATE INDEX \\"accounts_email_lower\\" ON \\"accounts\\" (lower(\\"login\\")) WHERE \\"login\\" IS NOT NULL"}]`);
+      },
+    });
+    expect(plan.steps.filter((s) => s.title.startsWith('Build index'))).toHaveLength(1);
   });
 
   it('drop_column: the application stops using it, then DROP COLUMN (3.35+)', async () => {

@@ -164,3 +164,17 @@ export function splitStatements(sql: string): string[] {
   if (from < tokens.length) out.push(sql.slice(tokens[from]!.start, tokens[tokens.length - 1]!.end));
   return out;
 }
+
+/** `sql` with every identifier token naming `from` (any quoting, any case) replaced by `to`, quoted; strings untouched. */
+export function renameIdentifier(sql: string, from: string, to: string): string {
+  const quoted = `"${to.replace(/"/g, '""')}"`;
+  let out = '';
+  let at = 0;
+  for (const t of tokenize(sql)) {
+    if ((t.kind === 'word' || t.kind === 'quoted') && t.value.toLowerCase() === from.toLowerCase()) {
+      out += sql.slice(at, t.start) + quoted;
+      at = t.end;
+    }
+  }
+  return out + sql.slice(at);
+}

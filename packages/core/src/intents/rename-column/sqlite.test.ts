@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planChange } from '../../planner.js';
-import { sqliteSnapshot, sqliteUsers } from '../../engines/sqlite/fixtures.test-support.js';
+import { sqliteOrders, sqliteSnapshot, sqliteUsers } from '../../engines/sqlite/fixtures.test-support.js';
 
 describe('rename column on SQLite', () => {
   it('expand/contract, not RENAME COLUMN: add, dual write, backfill, parity, switch, drop', async () => {
@@ -22,9 +22,26 @@ describe('rename column on SQLite', () => {
     expect(rebuild.n).toBeLessThan(plan.steps.find((s) => s.kind === 'app' && s.deploy === 'A+2')!.n);
   });
 
-  it('an indexed column is refused, naming the index and the way out', async () => {
-    const users = sqliteUsers({ indexes: [{ name: 'users_name_idx', columns: ['full_name'], unique: false, primary: false, valid: true, predicate: null, method: 'btree', definition: '' }] });
-    await expect(planChange({ sql: 'ALTER TABLE users RENAME COLUMN full_name TO display_name' }, sqliteSnapshot(3045001, users))).rejects.toThrow(/index users_name_idx.*ORM mapping/s);
+  it('an indexed, constrained column: index copies before the switch, and a last rebuild that gives them (and the constraints) their names', async () => {
+    const users = sqliteUsers({
+      indexes: [{ name: 'users_name_idx', columns: ['lower(full_name)'], unique: false, primary: false, valid: true, predicate: 'full_name IS NOT NULL', method: 'btree', definition: 'CREATE INDEX users_name_idx ON users (lower(full_name)) WHERE full_name IS NOT NULL' }],
+      constraints: [
+        { name: 'users_pkey', type: 'primary_key', columns: ['id'], definition: 'PRIMARY KEY ("id")', validated: true, references: null },
+        { name: 'users_name_check', type: 'check', columns: ['full_name'], definition: "CHECK (full_name <> '')", validated: true, references: null },
+      ],
+    });
+    const plan = await planChange({ sql: 'ALTER TABLE users RENAME COLUMN full_name TO display_name' }, sqliteSnapshot(3045001, users));
+    expect(plan.steps.map((s) => `${s.kind}@${s.deploy}`)).toEqual(['ddl@A', 'app@A+1', 'backfill@A+1', 'validate@A+1', 'ddl@A+1', 'app@A+2', 'ddl@A+3']);
+    expect(plan.steps[4]!.sql).toEqual(['CREATE INDEX "users_name_idx_next" ON "users" (lower("display_name")) WHERE "display_name" IS NOT NULL']);
+    const last = plan.steps[6]!.sql;
+    expect(last).toContain('CREATE INDEX "users_name_idx" ON "users" (lower("display_name")) WHERE "display_name" IS NOT NULL');
+    expect(last.join('\n')).not.toContain('users_name_idx_next');
+    expect(last[2]).toContain(`CONSTRAINT "users_name_check" CHECK ("display_name" <> '')`);
+  });
+
+  it('a column other tables reference is refused, naming the foreign key and the way out', async () => {
+    const orders = sqliteOrders({ constraints: [{ name: 'orders_user_fk', type: 'foreign_key', columns: ['user_id'], definition: '', validated: true, references: { table: 'main.users', columns: ['full_name'] } }] });
+    await expect(planChange({ sql: 'ALTER TABLE users RENAME COLUMN full_name TO display_name' }, sqliteSnapshot(3045001, sqliteUsers(), orders))).rejects.toThrow(/foreign key orders_user_fk.*ORM mapping/s);
   });
 
   it('--sync trigger is not offered on SQLite', async () => {

@@ -1,12 +1,15 @@
-import type { ColumnSchema, TableSchema } from '../../schema/snapshot.js';
+import type { ColumnSchema, ConstraintSchema, IndexSchema, TableSchema } from '../../schema/snapshot.js';
+import type { SchemaChange } from '../../plan/types.js';
+import { derivedName } from '../../engines/postgres/quote.js';
+import { renameIdentifier } from '../../engines/sqlite/tokens.js';
 import type { RecipeResult, StepDraft } from '../../plan/draft.js';
 import type { RenameColumnIntent } from '../types.js';
 import { PlanningError } from '../../errors.js';
 import { appStep } from '../app-step/postgres.js';
 import { quoteIdent, tableSql } from '../../engines/sqlite/quote.js';
 import { mentionedColumns } from '../../engines/sqlite/create-statement.js';
-import { rebuildStep } from '../../engines/sqlite/rebuild.js';
-import { backfillStep, columnExists, readCheckStep, writeStep } from '../../engines/sqlite/steps.js';
+import { rebuildStatements, rebuildStep, requireSmallEnough } from '../../engines/sqlite/rebuild.js';
+import { backfillStep, columnExists, indexExists, readCheckStep, writeStep } from '../../engines/sqlite/steps.js';
 import { dropColumnStatements } from '../drop-column/sqlite.js';
 import { isConstant } from '../add-column/sqlite.js';
 import { requireColumn, requireNoColumn, type RecipeContext } from '../context.js';
@@ -91,6 +94,32 @@ export function renameColumnRecipe(ctx: RecipeContext, intent: RenameColumnInten
     );
     table = { ...table, columns };
   }
+  const moving = movingDependents(ctx, old.name);
+  if (moving.indexes.length || moving.constraints.length) {
+    requireSmallEnough(ctx, `moving ${[...moving.indexes.map((ix) => `index ${ix.name}`), ...moving.constraints.map((k) => k.name)].join(', ')} to ${intent.to}`);
+  }
+  // the indexes, built on the new column before the application reads it; SQLite has no RENAME INDEX,
+  // so they are copies under other names until the last step gives them the original names
+  const copies = moving.indexes.map((ix) => {
+    const name = derivedName([ix.name], 'next');
+    const moved = movedIndex(ctx, ix, old.name, intent.to);
+    return { original: ix, moved, copy: { ...moved, name, definition: renameIndexDefinition(moved.definition, ix.name, name) } };
+  });
+  for (const { original, copy } of copies) {
+    steps.push(
+      writeStep(ctx, {
+        title: `Build index ${copy.name} on ${intent.to} (a copy of ${original.name}, before the application reads ${intent.to})`,
+        release: 1,
+        sql: [copy.definition],
+        duration: 'scan',
+        rollback: { kind: 'sql', sql: [`DROP INDEX IF EXISTS ${quoteIdent(copy.name)}`], transactional: true },
+        changes: [{ op: 'add_index', table: ctx.ref, index: copy }],
+        checkpoint: indexExists(copy.name, true),
+        caveats: ['SQLite builds an index in one write transaction: writers of the whole database wait for the build (planned only because the table is small).'],
+      }),
+    );
+    table = { ...table, indexes: [...table.indexes, copy] };
+  }
   steps.push(
     appStep(2, `Application reads and writes only ${intent.to}`, `Deploy the application version that uses ${intent.to} everywhere and no longer reads or writes ${old.name} (remove it from the ORM model).`, {
       kind: 'deploy',
@@ -98,35 +127,85 @@ export function renameColumnRecipe(ctx: RecipeContext, intent: RenameColumnInten
       instruction: `deploy back the version that writes both columns`,
     }),
   );
-  const drop = dropColumnStatements(ctx, table, old.name);
+  const movedConstraints = moving.constraints.map((k) => movedConstraint(k, old.name, intent.to));
+  const drop =
+    copies.length || movedConstraints.length
+      ? {
+          sql: rebuildStatements(ctx, table, {
+            columns: table.columns.filter((c) => c.name !== old.name),
+            constraints: [...table.constraints.filter((k) => !moving.constraints.includes(k)), ...movedConstraints],
+            indexes: [...table.indexes.filter((ix) => !moving.indexes.includes(ix) && !copies.some((c) => c.copy === ix)), ...copies.map((c) => c.moved)],
+          }),
+          transactional: false,
+          how: `a table rebuild that also gives ${intent.to} the index(es) and constraint(s) of ${old.name}, under their names`,
+        }
+      : dropColumnStatements(ctx, table, old.name);
+  const changes: SchemaChange[] = [
+    ...moving.indexes.map((ix): SchemaChange => ({ op: 'drop_index', table: ctx.ref, index: ix.name })),
+    ...copies.map(({ copy }): SchemaChange => ({ op: 'drop_index', table: ctx.ref, index: copy.name })),
+    ...moving.constraints.map((k): SchemaChange => ({ op: 'drop_constraint', table: ctx.ref, constraint: k.name })),
+    { op: 'drop_column', table: ctx.ref, column: old.name },
+    ...copies.map(({ moved }): SchemaChange => ({ op: 'add_index', table: ctx.ref, index: moved })),
+    ...movedConstraints.map((k): SchemaChange => ({ op: 'add_constraint', table: ctx.ref, constraint: k })),
+  ];
   const last = writeStep(ctx, {
     title: `Drop the old column ${old.name}`,
     release: 3,
     sql: drop.sql,
     duration: 'rewrite',
     rollback: { kind: 'irreversible', reason: `dropping ${old.name} removes it; the application already uses ${intent.to}, which holds the same values`, dataLost: `the ${old.name} column (its values live on in ${intent.to})` },
-    changes: [{ op: 'drop_column', table: ctx.ref, column: old.name }],
+    changes,
     checkpoint: columnExists(ctx.ref, old.name, false),
     caveats: [
       `Done with ${drop.how}, which rewrites the table under the database write lock.`,
       `Only once every instance runs release A+2: an older one that still uses ${old.name} fails from here on.`,
       `Fails, changing nothing, if a view or another table's trigger still uses ${old.name}: change those to ${intent.to}, then run the step again.`,
+      ...(movedConstraints.length
+        ? [`Until this step ${movedConstraints.map((k) => k.name).join(', ')} hold${movedConstraints.length === 1 ? 's' : ''} on ${old.name} only; ${intent.to} equals it on every row (the parity check), and the rebuild puts ${movedConstraints.length === 1 ? 'it' : 'them'} on ${intent.to}.`]
+        : []),
     ],
   });
   steps.push({ ...last, transactional: drop.transactional });
   return { steps, warnings: [] };
 }
 
+/** The old column's indexes and constraints, which move to the new column. */
+function movingDependents(ctx: RecipeContext, column: string): { indexes: IndexSchema[]; constraints: ConstraintSchema[] } {
+  return {
+    indexes: ctx.table.indexes.filter((ix) => mentionedColumns([...ix.columns, ix.predicate ?? ''].join(' '), [column]).length > 0),
+    constraints: ctx.table.constraints.filter((k) => k.columns.includes(column)),
+  };
+}
+
+/** The index as it must end up: the same name and shape, on the new column. */
+function movedIndex(ctx: RecipeContext, ix: IndexSchema, from: string, to: string): IndexSchema {
+  const plain = new Set(ctx.table.columns.map((c) => c.name));
+  const keys = ix.columns.map((c) => (c === from ? to : plain.has(c) ? c : renameIdentifier(c, from, to)));
+  const keySql = keys.map((k) => (k === to || plain.has(k) ? quoteIdent(k) : k)).join(', ');
+  const predicate = ix.predicate === null ? null : renameIdentifier(ix.predicate, from, to);
+  const definition = `CREATE ${ix.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(ix.name)} ON ${tableSql(ctx.ref)} (${keySql})${predicate ? ` WHERE ${predicate}` : ''}`;
+  return { ...ix, columns: keys, predicate, definition };
+}
+
+/** Only the index's own name, which comes before ON. */
+function renameIndexDefinition(definition: string, from: string, to: string): string {
+  const on = definition.indexOf(' ON ');
+  return renameIdentifier(definition.slice(0, on), from, to) + definition.slice(on);
+}
+
+function movedConstraint(k: ConstraintSchema, from: string, to: string): ConstraintSchema {
+  return { ...k, columns: k.columns.map((c) => (c === from ? to : c)), definition: renameIdentifier(k.definition, from, to) };
+}
+
 function refuseDependents(ctx: RecipeContext, column: string): void {
   const uses = [
-    ...ctx.table.indexes.filter((ix) => ix.columns.includes(column) || (ix.predicate !== null && mentionedColumns(ix.predicate, [column]).length)).map((ix) => `index ${ix.name}`),
-    ...ctx.table.constraints.filter((k) => k.columns.includes(column)).map((k) => `${k.type.replace('_', ' ')} ${k.name}`),
+    ...ctx.table.constraints.filter((k) => k.type === 'primary_key' && k.columns.includes(column)).map((k) => `the primary key ${k.name}`),
     ...ctx.table.triggers.filter((tr) => tr.definition && mentionedColumns(tr.definition, [column]).length).map((tr) => `trigger ${tr.name}`),
     ...ctx.snapshot.tables.flatMap((t) => t.constraints.filter((k) => k.references?.table === ctx.tableName && k.references.columns.includes(column)).map((k) => `foreign key ${k.name} on ${t.name}`)),
   ];
   if (uses.length) {
     throw new PlanningError(
-      `column "${column}" of ${ctx.tableName} is used by ${uses.join(', ')}; the SQLite expand/contract rename does not move those to the new column yet. Rename it in the ORM mapping instead (Prisma @map, TypeORM @Column({ name })), or move them first`,
+      `column "${column}" of ${ctx.tableName} is used by ${uses.join(', ')}; the SQLite expand/contract rename does not move those to the new column. Rename it in the ORM mapping instead (Prisma @map, TypeORM @Column({ name })), or change them first`,
       ctx.statement,
     );
   }
