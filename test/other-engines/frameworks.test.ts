@@ -1,24 +1,25 @@
-import { readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { applyToSnapshot, type Plan, type SchemaSnapshot, type Step } from '@liveshift/core';
 import { liveshift, RENAME_SQL } from '../cli/run-cli.js';
 import { KNEX_CLI } from '../knex/knex-project.js';
+import { TYPEORM_CLI } from '../typeorm/typeorm-project.js';
 import { comparable } from '../support/schema-compare.js';
 import { runNode, scratchProject, type ProcessResult, type ScratchProject } from '../support/scratch-project.js';
 import { OTHER_ENGINES, USERS_ROWS, seededTarget, withoutTables, type Target } from './targets.js';
 
 /**
- * The Knex and Umzug adapters on MariaDB and SQLite, run by the frameworks' own runners (issue #7,
- * "Both"): `liveshift <framework> make` reads the schema through the project's own connection
+ * The Knex, Umzug and TypeORM adapters on MariaDB and SQLite, run by the frameworks' own runners
+ * (issues #6 and #7): `liveshift <framework> make` reads the schema through the project's own connection
  * settings, then the runner applies the steps one at a time — each checked against the plan's
  * predicted schema and the runner's own record — takes them back down to the start, and finally
  * runs them all; the data is checked at both ends.
  */
 
 interface Framework {
-  name: 'knex' | 'umzug';
+  name: 'knex' | 'umzug' | 'typeorm';
   /** The runner's bookkeeping tables, not part of the application's schema. */
   ownTables: string[];
   project(target: Target): ScratchProject;
@@ -58,6 +59,52 @@ const UMZUG: Framework = {
   executed: async (target) => (await target.rows('SELECT name FROM umzug_migrations ORDER BY executed_at, name').catch(() => [])).map((r) => String(r[0])),
 };
 
+/**
+ * TypeORM's migration:run runs every pending class, so one step at a time means one class at a
+ * time in the migrations folder: the others wait in held/ (outside the glob), as if each had been
+ * written and deployed on its own. Reverting a liveshift class needs `-t none` (TypeORM ignores the
+ * class's transaction = false on revert).
+ */
+const TYPEORM: Framework = {
+  name: 'typeorm',
+  ownTables: ['migrations'],
+  project: (target) =>
+    scratchProject(`typeorm-${target.engine}`, {
+      'package.json': JSON.stringify({ name: 'app', private: true }),
+      'data-source.js':
+        "const { DataSource } = require('typeorm');\n" +
+        `module.exports = new DataSource(${JSON.stringify(
+          target.engine === 'mariadb' ? { type: 'mariadb', url: target.url, migrations: ['migrations/*.js'], migrationsTransactionMode: 'each' } : { type: 'better-sqlite3', database: new URL(`file:${target.url.slice('sqlite:'.length)}`).pathname, migrations: ['migrations/*.js'], migrationsTransactionMode: 'each' },
+          null,
+          2,
+        )});\n`,
+    }),
+  make: async (project, _target, change) => {
+    const made = await liveshift(['typeorm', 'make', change, '-d', 'data-source.js'], { cwd: project.dir });
+    if (made.code === 0) {
+      mkdirSync(path.join(project.dir, 'held'));
+      for (const file of classFiles(path.join(project.dir, 'migrations'))) renameSync(path.join(project.dir, 'migrations', file), path.join(project.dir, 'held', file));
+    }
+    return made;
+  },
+  migrationsDir: (project) => path.join(project.dir, 'migrations'),
+  up: (project, _target, deployed) => {
+    const [next] = classFiles(path.join(project.dir, 'held'));
+    if (next) renameSync(path.join(project.dir, 'held', next), path.join(project.dir, 'migrations', next));
+    return runNode([TYPEORM_CLI, 'migration:run', '-d', 'data-source.js'], { cwd: project.dir, env: { LIVESHIFT_DEPLOYED: deployed } });
+  },
+  down: (project, _target, deployed) => runNode([TYPEORM_CLI, 'migration:revert', '-d', 'data-source.js', '-t', 'none'], { cwd: project.dir, env: { LIVESHIFT_DEPLOYED: deployed } }),
+  all: (project, _target, deployed) => {
+    for (const file of classFiles(path.join(project.dir, 'held'))) renameSync(path.join(project.dir, 'held', file), path.join(project.dir, 'migrations', file));
+    return runNode([TYPEORM_CLI, 'migration:run', '-d', 'data-source.js'], { cwd: project.dir, env: { LIVESHIFT_DEPLOYED: deployed } });
+  },
+  executed: async (target) => (await target.rows('SELECT name FROM migrations ORDER BY id').catch(() => [])).map((r) => String(r[0])),
+};
+
+function classFiles(dir: string): string[] {
+  return readdirSync(dir).filter((f) => /^\d{13}-\w+\.js$/.test(f)).sort();
+}
+
 const CHANGES = [
   { name: 'rename column', sql: RENAME_SQL },
   { name: 'create index', sql: 'CREATE INDEX users_email_idx ON users (email)' },
@@ -77,7 +124,7 @@ function releaseForDown(step: Step): string {
   return step.rollback.kind === 'deploy' ? step.rollback.release : step.deploy;
 }
 
-describe.each([KNEX, UMZUG])('the $name adapter on MariaDB and SQLite, run by its own runner', (framework) => {
+describe.each([KNEX, UMZUG, TYPEORM])('the $name adapter on MariaDB and SQLite, run by its own runner', (framework) => {
   describe.each(OTHER_ENGINES)('%s', (engine) => {
     it.each(CHANGES)('$name: make, up step by step, down to the start, then all the way', async ({ sql }) => {
       const target = await seededTarget(engine);
@@ -127,5 +174,16 @@ describe.each([KNEX, UMZUG])('the $name adapter on MariaDB and SQLite, run by it
         expect(await target.rows('SELECT id, full_name, email FROM users ORDER BY id')).toEqual(originalRows);
       }
     });
+  });
+});
+
+describe('liveshift typeorm generate on another engine', () => {
+  it('refuses, writing nothing: it reads TypeORM\'s PostgreSQL statements; make is the way on SQLite and MariaDB', async () => {
+    const target = await seededTarget('sqlite');
+    const project = TYPEORM.project(target);
+    const generated = await liveshift(['typeorm', 'generate', 'AddLocale', '-d', 'data-source.js'], { cwd: project.dir });
+    expect(generated.code).toBe(2);
+    expect(generated.stderr).toContain('liveshift typeorm generate reads TypeORM\'s PostgreSQL statements; this data source is of type "better-sqlite3"');
+    expect(readdirSync(project.dir).sort()).toEqual(['data-source.js', 'package.json']);
   });
 });

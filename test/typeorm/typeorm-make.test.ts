@@ -109,7 +109,7 @@ describe('liveshift typeorm make', () => {
     const cockroach = scratchProject('typeorm-make', { 'package.json': '{"private":true}', 'ds.js': dataSource('default', { migrations: ['m/*.js'] }).replace("\"postgres\"", '"cockroachdb"') });
     const otherType = await liveshift(['typeorm', 'make', RENAME_SQL, '-d', 'ds.js', '--snapshot', USERS_SNAPSHOT], { cwd: cockroach.dir });
     expect(otherType.code).toBe(2);
-    expect(otherType.stderr).toContain('is a TypeORM data source of type "cockroachdb"; liveshift plans PostgreSQL');
+    expect(otherType.stderr).toContain('is a TypeORM data source of type "cockroachdb"; liveshift plans for the types "postgres", "mysql", "mariadb", "better-sqlite3"');
 
     const classes = scratchProject('typeorm-make', { 'package.json': '{"private":true}', 'ds.js': dataSource('default', {}) });
     const noGlob = await liveshift(['typeorm', 'make', RENAME_SQL, '-d', 'ds.js', '--snapshot', USERS_SNAPSHOT], { cwd: classes.dir });

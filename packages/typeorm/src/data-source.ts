@@ -2,8 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type pg from 'pg';
-import { EXIT_BAD_INPUT, LiveshiftError, errorMessage } from '@liveshift/runtime';
+import { EXIT_BAD_INPUT, LiveshiftError, errorMessage, sessionOverConnection, type DatabaseEngine, type EngineSession } from '@liveshift/runtime';
 
 /**
  * Reads a TypeORM data source file the way the TypeORM CLI does (`-d <path>`, resolved from the
@@ -51,8 +50,29 @@ export interface TypeormProject {
   language: 'js' | 'ts';
   /** `migrationsTransactionMode` as configured (TypeORM's default is "all"). */
   transactionMode: 'all' | 'each' | 'none';
-  /** Runs `work` on the initialized data source (schema sync, migrationsRun and dropSchema forced off, as TypeORM's CLI does), then closes it. */
-  withDataSource<T>(work: (dataSource: DataSourceLike, client: pg.ClientBase) => Promise<T>): Promise<T>;
+  /** The engine family the data source's driver talks to. */
+  engine: DatabaseEngine;
+  /** The data source's `type`. */
+  type: string;
+  /**
+   * Runs `work` on the initialized data source (schema sync, migrationsRun and dropSchema forced
+   * off, as TypeORM's CLI does) and a session over its query runner's connection, then closes it.
+   */
+  withDataSource<T>(work: (dataSource: DataSourceLike, session: EngineSession) => Promise<T>): Promise<T>;
+}
+
+/**
+ * TypeORM data source types liveshift runs on, per engine family. TypeORM's `sqlite` type drives
+ * the `sqlite3` package, whose connection liveshift's SQLite runtime (better-sqlite3) cannot use.
+ */
+export const TYPEORM_TYPES: Record<DatabaseEngine, readonly string[]> = {
+  postgres: ['postgres'],
+  mysql: ['mysql', 'mariadb'],
+  sqlite: ['better-sqlite3'],
+};
+
+export function engineOfTypeormType(type: unknown): DatabaseEngine | undefined {
+  return (Object.keys(TYPEORM_TYPES) as DatabaseEngine[]).find((engine) => TYPEORM_TYPES[engine].includes(String(type)));
 }
 
 const TYPESCRIPT = /\.[cm]?ts$/;
@@ -79,8 +99,13 @@ export async function loadTypeormProject(options: TypeormProjectOptions): Promis
       { cause: error },
     );
   }
-  if (dataSource.options.type !== 'postgres') {
-    throw new LiveshiftError(`${dataSourceFile} is a TypeORM data source of type ${JSON.stringify(dataSource.options.type ?? null)}; liveshift plans PostgreSQL (type "postgres") today`, EXIT_BAD_INPUT);
+  const engine = engineOfTypeormType(dataSource.options.type);
+  if (!engine) {
+    throw new LiveshiftError(
+      `${dataSourceFile} is a TypeORM data source of type ${JSON.stringify(dataSource.options.type ?? null)}; liveshift plans for the types ` +
+        `${Object.values(TYPEORM_TYPES).flat().map((t) => `"${t}"`).join(', ')}${dataSource.options.type === 'sqlite' ? ' (for SQLite, use type "better-sqlite3")' : ''}`,
+      EXIT_BAD_INPUT,
+    );
   }
   const migrations = dataSource.options.migrations;
   const migrationGlobs = (Array.isArray(migrations) ? migrations : Object.values(migrations ?? {})).filter((m): m is string => typeof m === 'string');
@@ -93,7 +118,9 @@ export async function loadTypeormProject(options: TypeormProjectOptions): Promis
     migrationGlobs,
     language,
     transactionMode: dataSource.options.migrationsTransactionMode ?? 'all',
-    withDataSource: (work) => withDataSource(dataSource, work),
+    engine,
+    type: String(dataSource.options.type),
+    withDataSource: (work) => withDataSource(dataSource, engine, work),
   };
 }
 
@@ -110,7 +137,7 @@ export function staticPrefix(glob: string): string {
   return fixed.join('/').replace(/(.)\/+$/, '$1') || '.';
 }
 
-async function withDataSource<T>(dataSource: DataSourceLike, work: (dataSource: DataSourceLike, client: pg.ClientBase) => Promise<T>): Promise<T> {
+async function withDataSource<T>(dataSource: DataSourceLike, engine: DatabaseEngine, work: (dataSource: DataSourceLike, session: EngineSession) => Promise<T>): Promise<T> {
   // as TypeORM's own migration commands do: never synchronize or drop the schema while reading it
   dataSource.setOptions({ synchronize: false, migrationsRun: false, dropSchema: false, logging: false });
   try {
@@ -121,7 +148,9 @@ async function withDataSource<T>(dataSource: DataSourceLike, work: (dataSource: 
   try {
     const queryRunner = dataSource.createQueryRunner();
     try {
-      return await work(dataSource, (await queryRunner.connect()) as pg.ClientBase);
+      const session = sessionOverConnection(engine, await queryRunner.connect());
+      if (!session) throw new LiveshiftError(`TypeORM's ${String(dataSource.options.type)} driver gave liveshift a connection it cannot read the schema through`, EXIT_BAD_INPUT);
+      return await work(dataSource, session);
     } finally {
       await queryRunner.release();
     }

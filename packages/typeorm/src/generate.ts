@@ -1,5 +1,5 @@
 import { loadParser, planChange, PlanningError, sqlToIntents, type IntentInput, type Plan, type PlanOptions, type SchemaSnapshot } from '@liveshift/core';
-import { errorMessage, introspectPostgres } from '@liveshift/runtime';
+import { EXIT_BAD_INPUT, LiveshiftError, errorMessage } from '@liveshift/runtime';
 import type { SchemaQuery, TypeormProject } from './data-source.js';
 
 /**
@@ -30,9 +30,17 @@ export async function planEntityChange(
   project: TypeormProject,
   options: { snapshot?: SchemaSnapshot; planOptions?: PlanOptions; /** Called with TypeORM's change before it is planned (so a refusal can be read beside it). */ onChange?: (change: EntityChange) => void } = {},
 ): Promise<PlannedEntityChange> {
-  const { queries, schema } = await project.withDataSource(async (dataSource, client) => {
+  if (project.engine !== 'postgres') {
+    // TypeORM's statements are read with the PostgreSQL parser and its PostgreSQL patterns (a rename as drop + add, ...)
+    throw new LiveshiftError(
+      `liveshift typeorm generate reads TypeORM's PostgreSQL statements; this data source is of type "${project.type}": ` +
+        'write the change as a statement or intent file with liveshift typeorm make instead',
+      EXIT_BAD_INPUT,
+    );
+  }
+  const { queries, schema } = await project.withDataSource(async (dataSource, session) => {
     const { upQueries } = await dataSource.driver.createSchemaBuilder().log();
-    return { queries: upQueries, schema: options.snapshot ?? (await introspectPostgres(client)) };
+    return { queries: upQueries, schema: options.snapshot ?? (await session.introspect()) };
   });
   const change = await entityChange(queries);
   options.onChange?.(change);

@@ -1,11 +1,12 @@
 import path from 'node:path';
-import type pg from 'pg';
-import type { Plan } from '@liveshift/core';
-import { EXIT_BAD_INPUT, LiveshiftError, migrateStepDown, migrateStepUp, type MigrationStepOptions } from '@liveshift/runtime';
+import { ENGINE_LABELS, type Plan } from '@liveshift/core';
+import { EXIT_BAD_INPUT, LiveshiftError, migrateStepDown, migrateStepUp, runtimeEngineOf, sessionOverConnection, type EngineSession, type MigrationStepOptions } from '@liveshift/runtime';
+import { TYPEORM_TYPES, engineOfTypeormType } from './data-source.js';
 
 /**
  * What an emitted TypeORM migration class delegates to: `up` runs one plan step through the
- * liveshift runtime on the query runner's own PostgreSQL connection, `down` runs its rollback.
+ * liveshift runtime on the query runner's own connection (PostgreSQL, MySQL/MariaDB or SQLite
+ * through better-sqlite3), `down` runs its rollback.
  * The runtime opens its own short transactions (a bounded lock wait with retries needs to roll
  * back and try again; CREATE INDEX CONCURRENTLY refuses any), so the classes set
  * `transaction = false`, and a step TypeORM has wrapped in a transaction anyway is refused with
@@ -16,7 +17,7 @@ import { EXIT_BAD_INPUT, LiveshiftError, migrateStepDown, migrateStepUp, type Mi
 export interface QueryRunnerLike {
   readonly dataSource: { readonly options: { readonly type?: unknown } };
   readonly isTransactionActive: boolean;
-  /** Resolves to the driver's connection: for PostgreSQL, a pg client from TypeORM's pool. */
+  /** Resolves to the driver's connection: a pg client, a mysql2 connection from TypeORM's pool, a better-sqlite3 Database. */
   connect(): Promise<unknown>;
 }
 
@@ -29,19 +30,24 @@ export function typeormMigration(plan: Plan, step: number, options: MigrationSte
   const withDefaults = (): MigrationStepOptions => ({ rerunCommand: rerunCommand(), ...options });
   return {
     up: (queryRunner) =>
-      withClient(queryRunner, step, 'up', (client) => migrateStepUp(client, plan, step, withDefaults())).catch(plainMessage),
+      withSession(queryRunner, plan, step, 'up', (session) => migrateStepUp(session, plan, step, withDefaults())).catch(plainMessage),
     down: (queryRunner) => {
       // past the point of no return the refusal says why, whatever the transaction mode
       const irreversible = plan.steps.find((s) => s.n === step)?.rollback.kind === 'irreversible';
-      return withClient(queryRunner, step, irreversible ? 'refusal' : 'down', (client) => migrateStepDown(client, plan, step, withDefaults())).catch(plainMessage);
+      return withSession(queryRunner, plan, step, irreversible ? 'refusal' : 'down', (session) => migrateStepDown(session, plan, step, withDefaults())).catch(plainMessage);
     },
   };
 }
 
-async function withClient(queryRunner: QueryRunnerLike, step: number, direction: 'up' | 'down' | 'refusal', work: (client: pg.ClientBase) => Promise<void>): Promise<void> {
+async function withSession(queryRunner: QueryRunnerLike, plan: Plan, step: number, direction: 'up' | 'down' | 'refusal', work: (session: EngineSession) => Promise<void>): Promise<void> {
   const type = queryRunner.dataSource.options.type;
-  if (type !== 'postgres') {
-    throw new LiveshiftError(`this migration was planned for PostgreSQL, but the TypeORM data source is of type ${JSON.stringify(type)}`, EXIT_BAD_INPUT, { step });
+  const engine = runtimeEngineOf(plan.engine.name);
+  if (engineOfTypeormType(type) !== engine) {
+    throw new LiveshiftError(
+      `this migration was planned for ${ENGINE_LABELS[plan.engine.name]}, but the TypeORM data source is of type ${JSON.stringify(type)} (expected ${TYPEORM_TYPES[engine].map((t) => `"${t}"`).join(' or ')})`,
+      EXIT_BAD_INPUT,
+      { step },
+    );
   }
   if (queryRunner.isTransactionActive && direction !== 'refusal') {
     throw new LiveshiftError(
@@ -54,7 +60,9 @@ async function withClient(queryRunner: QueryRunnerLike, step: number, direction:
       { step },
     );
   }
-  await work((await queryRunner.connect()) as pg.ClientBase);
+  const session = sessionOverConnection(plan.engine.name, await queryRunner.connect());
+  if (!session) throw new LiveshiftError(`TypeORM's ${String(type)} driver gave liveshift a connection it cannot drive`, EXIT_BAD_INPUT, { step });
+  await work(session);
 }
 
 /**

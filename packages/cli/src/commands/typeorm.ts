@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
 import { ENGINE_LABELS, planChange, type EmittedFile, type Plan, type SchemaSnapshot } from '@liveshift/core';
-import { introspectPostgres } from '@liveshift/runtime';
+import { runtimeEngineOf } from '@liveshift/runtime';
 import { loadTypeormProject, planEntityChange, typeormAdapter, type TypeormProject } from '@liveshift/typeorm';
 import { UsageError } from '../errors.js';
 import { loadChange, readSnapshotFile } from '../inputs.js';
@@ -86,7 +86,7 @@ export function registerTypeorm(program: Command): void {
     .action(async (sql: string | undefined, flags: TypeormMakeFlags) => {
       const change = await loadChange({ sql, file: flags.file });
       const project = await openProject(flags);
-      const schema = flags.snapshot ? await postgresSnapshot(flags.snapshot) : await project.withDataSource((_, client) => introspectPostgres(client));
+      const schema = flags.snapshot ? await snapshotFor(project, flags.snapshot) : await project.withDataSource((_, session) => session.introspect());
       const plan = await planChange(change, schema, planOptionsFrom(flags));
       await writeClasses(project, plan, flags, flags.name);
     });
@@ -104,7 +104,7 @@ export function registerTypeorm(program: Command): void {
     .addHelpText('after', GENERATE_EXAMPLES)
     .action(async (name: string, flags: TypeormFlags) => {
       const project = await openProject(flags);
-      const snapshot = flags.snapshot ? await postgresSnapshot(flags.snapshot) : undefined;
+      const snapshot = flags.snapshot ? await snapshotFor(project, flags.snapshot) : undefined;
       const change = await planEntityChange(project, {
         snapshot,
         planOptions: planOptionsFrom(flags),
@@ -119,11 +119,11 @@ export function registerTypeorm(program: Command): void {
     });
 }
 
-/** The data source is PostgreSQL (loadTypeormProject checks it): so must the snapshot be. */
-async function postgresSnapshot(file: string): Promise<SchemaSnapshot> {
+/** A snapshot to plan from must be of the data source's engine. */
+async function snapshotFor(project: TypeormProject, file: string): Promise<SchemaSnapshot> {
   const snapshot = await readSnapshotFile(file);
-  if (snapshot.engine.name !== 'postgres') {
-    throw new UsageError(`${file} is a ${ENGINE_LABELS[snapshot.engine.name]} snapshot, but the data source is of type "postgres": plan from a snapshot of the database the data source points to`);
+  if (runtimeEngineOf(snapshot.engine.name) !== project.engine) {
+    throw new UsageError(`${file} is a ${ENGINE_LABELS[snapshot.engine.name]} snapshot, but the data source is of type "${project.type}": plan from a snapshot of the database the data source points to`);
   }
   return snapshot;
 }
