@@ -5,7 +5,8 @@ import type { RecipeContext } from '../../intents/context.js';
 import { PlanningError } from '../../errors.js';
 import { formatBytes, scanSeconds } from '../postgres/size.js';
 import { parseCreateIndex, parseCreateTable, type ParsedCreateTable } from './create-statement.js';
-import { quoteIdent, tableSql } from './quote.js';
+import { quoteIdent, quoteLiteral, tableSql } from './quote.js';
+import { tokenize } from './tokens.js';
 import { databaseWriteLock, WRITE_LOCK_CAVEAT } from './locks.js';
 import { busyTimeouts } from './timeouts.js';
 
@@ -58,12 +59,17 @@ export function rebuildStatements(ctx: RecipeContext, table: TableSchema, target
   const columnList = target.columns.map((c) => quoteIdent(c.name)).join(', ');
   const fills = target.columns.map((c) => target.fill?.[c.name] ?? quoteIdent(c.name)).join(', ');
   const indexes = target.indexes ?? table.indexes;
+  const autoincrement = target.constraints.some((k) => k.type === 'primary_key' && tokenize(k.definition).some((t) => t.upper === 'AUTOINCREMENT'));
   return [
     FOREIGN_KEYS_OFF,
     BEGIN_WRITE,
     createTableSql(temp, ctx, target, parsed),
     // rowid too: a table without INTEGER PRIMARY KEY keeps its rowids (applications may hold them)
     `INSERT INTO ${temp} (${withRowid ? 'rowid, ' : ''}${columnList}) SELECT ${withRowid ? 'rowid, ' : ''}${fills} FROM ${t}`,
+    // AUTOINCREMENT never reuses an id, even of a deleted last row: the new table takes over the old counter
+    ...(autoincrement
+      ? [`UPDATE sqlite_sequence SET seq = (SELECT seq FROM sqlite_sequence WHERE name = ${quoteLiteral(table.name)}) WHERE name = ${quoteLiteral(rebuildTableName(table.name))} AND (SELECT seq FROM sqlite_sequence WHERE name = ${quoteLiteral(table.name)}) > seq`]
+      : []),
     `DROP TABLE ${t}`,
     LEGACY_ALTER_ON,
     `ALTER TABLE ${temp} RENAME TO ${t}`,
