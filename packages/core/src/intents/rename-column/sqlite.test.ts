@@ -48,3 +48,9 @@ describe('rename column on SQLite', () => {
     await expect(planChange({ sql: 'ALTER TABLE users RENAME COLUMN full_name TO display_name' }, sqliteSnapshot(3045001), { sync: 'trigger' })).rejects.toThrow(/sync app/);
   });
 });
+
+describe('rename column on a big SQLite table', () => {
+  it('is refused up front: dropping the old column rewrites the table under the write lock', async () => {
+    await expect(planChange({ sql: 'ALTER TABLE users RENAME COLUMN full_name TO display_name' }, sqliteSnapshot(3045001, sqliteUsers({ sizeBytes: 2_000_000_000 })))).rejects.toThrow(/no online way to do this \(renaming full_name: its last step drops the old column/);
+  });
+});

@@ -29,6 +29,8 @@ export function renameColumnRecipe(ctx: RecipeContext, intent: RenameColumnInten
   if (intent.from === intent.to) throw new PlanningError('the new name equals the old one', ctx.statement);
   if (intent.sync === 'trigger') throw new PlanningError('on SQLite the rename is planned with the application writing both columns (sync app); a trigger-kept sync is not available there yet', ctx.statement);
   refuseDependents(ctx, old.name);
+  // the contract step rewrites the table (DROP COLUMN or a rebuild) under the write lock: say so now, not after three deploys
+  requireSmallEnough(ctx, `renaming ${old.name}: its last step drops the old column, which rewrites the table`);
   if (old.default !== null && !isConstant(old.default)) {
     throw new PlanningError(`column "${old.name}" has a non-constant default (${old.default}), which SQLite's ADD COLUMN cannot give the new column; rename it in the ORM mapping instead (Prisma @map, TypeORM @Column({ name }))`, ctx.statement);
   }
