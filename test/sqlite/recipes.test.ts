@@ -33,12 +33,12 @@ afterEach(() => {
   cleanups = [];
 });
 
-async function runCase(spec: { input: { sql: string } | { intents: IntentInput[] }; releases: WorkloadStatements[]; seededRows: string[]; backfill?: string; setup?: string; check?: (plan: Plan, path: string) => void }): Promise<Plan> {
+async function runCase(spec: { input: { sql: string } | { intents: IntentInput[] }; releases: WorkloadStatements[]; seededRows: string[]; backfill?: string; setup?: string; sync?: 'app' | 'trigger'; check?: (plan: Plan, path: string) => void }): Promise<Plan> {
   const db = scratchDatabase(SEED + (spec.setup ?? ''));
   cleanups.push(db.cleanup);
   const session = sqliteSession(openSqlite(db.url), { owned: true });
   const rowsBefore = spec.seededRows.map((sql) => tableRows(db.path, sql));
-  const plan = await planChange(spec.input, await session.introspect(), { batchSize: 500, pauseMs: 0, ...(spec.backfill ? { backfill: spec.backfill } : {}) });
+  const plan = await planChange(spec.input, await session.introspect(), { batchSize: 500, pauseMs: 0, ...(spec.backfill ? { backfill: spec.backfill } : {}), ...(spec.sync ? { sync: spec.sync } : {}) });
   const workload = await startWorkload(db.path, spec.releases[0]!);
   try {
     await runSqliteStepByStep({ session, plan, onRelease: (release) => workload.release(spec.releases[release] ?? spec.releases[spec.releases.length - 1]!) });
@@ -92,6 +92,21 @@ describe('SQLite recipes under a concurrent workload (WAL)', () => {
       check: (_plan, path) => expect(tableRows(path, "SELECT count(*) AS n FROM users WHERE id <= 2000 AND display_name <> 'user ' || id")).toBe('[{"n":0}]'),
     });
     expect(plan.pointOfNoReturn?.step).toBe(plan.steps.length);
+  });
+
+  it('rename_column with --sync trigger: no dual-write release; old instances writing the old name stay in sync', async () => {
+    const plan = await runCase({
+      input: { sql: 'ALTER TABLE users RENAME COLUMN full_name TO display_name' },
+      sync: 'trigger',
+      releases: [usersTraffic('full_name'), usersTraffic('display_name'), usersTraffic('display_name')],
+      seededRows: ['SELECT id, email, age FROM users WHERE id <= 2000'],
+      check: (_plan, path) => {
+        expect(tableRows(path, "SELECT count(*) AS n FROM users WHERE id <= 2000 AND display_name <> 'user ' || id")).toBe('[{"n":0}]');
+        expect(tableRows(path, "SELECT count(*) AS n FROM users WHERE display_name IS NULL")).toBe('[{"n":0}]');
+        expect(tableRows(path, "SELECT count(*) AS n FROM sqlite_schema WHERE type = 'trigger'")).toBe('[{"n":0}]');
+      },
+    });
+    expect(plan.steps.filter((s) => s.kind === 'app')).toHaveLength(1);
   });
 
   it('rename_column of an indexed, UNIQUE and CHECKed column: the index copied before the switch, everything moved to the new name at the end', async () => {

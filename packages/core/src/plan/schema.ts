@@ -64,7 +64,9 @@ const constraintSchema = z
   })
   .strict();
 
-const triggerSchema = z.object({ name: nonEmpty, function: nonEmpty, enabled: z.boolean() }).strict();
+const triggerSchema = z
+  .object({ name: nonEmpty, function: nonEmpty, enabled: z.boolean(), definition: z.string().optional().describe('SQLite: the CREATE TRIGGER statement (a table rebuild runs it again).') })
+  .strict();
 
 const lockClaim = z
   .object({

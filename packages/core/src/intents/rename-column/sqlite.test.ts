@@ -44,8 +44,14 @@ describe('rename column on SQLite', () => {
     await expect(planChange({ sql: 'ALTER TABLE users RENAME COLUMN full_name TO display_name' }, sqliteSnapshot(3045001, sqliteUsers(), orders))).rejects.toThrow(/foreign key orders_user_fk.*ORM mapping/s);
   });
 
-  it('--sync trigger is not offered on SQLite', async () => {
-    await expect(planChange({ sql: 'ALTER TABLE users RENAME COLUMN full_name TO display_name' }, sqliteSnapshot(3045001), { sync: 'trigger' })).rejects.toThrow(/sync app/);
+  it('--sync trigger: two AFTER triggers keep the columns equal, so the dual-write deploy disappears', async () => {
+    const plan = await planChange({ sql: 'ALTER TABLE users RENAME COLUMN full_name TO display_name' }, sqliteSnapshot(3045001), { sync: 'trigger' });
+    expect(plan.steps.map((s) => `${s.kind}@${s.deploy}`)).toEqual(['ddl@A', 'ddl@A', 'backfill@A', 'validate@A', 'app@A+1', 'ddl@A+2', 'ddl@A+2']);
+    expect(plan.steps[1]!.sql).toEqual([
+      'CREATE TRIGGER "users_full_name_display_name_sync_insert" AFTER INSERT ON "users" WHEN NEW."display_name" IS NOT NEW."full_name" BEGIN UPDATE "users" SET "display_name" = CASE WHEN NEW."display_name" IS NULL THEN NEW."full_name" ELSE NEW."display_name" END, "full_name" = CASE WHEN NEW."display_name" IS NULL THEN NEW."full_name" ELSE NEW."display_name" END WHERE "id" = NEW."id"; END',
+      'CREATE TRIGGER "users_full_name_display_name_sync_update" AFTER UPDATE OF "full_name", "display_name" ON "users" WHEN NEW."display_name" IS NOT NEW."full_name" BEGIN UPDATE "users" SET "display_name" = CASE WHEN NEW."display_name" IS NOT OLD."display_name" THEN NEW."display_name" ELSE NEW."full_name" END, "full_name" = CASE WHEN NEW."display_name" IS NOT OLD."display_name" THEN NEW."display_name" ELSE NEW."full_name" END WHERE "id" = NEW."id"; END',
+    ]);
+    expect(plan.steps[5]!.sql).toEqual(['DROP TRIGGER IF EXISTS "users_full_name_display_name_sync_insert"', 'DROP TRIGGER IF EXISTS "users_full_name_display_name_sync_update"']);
   });
 });
 

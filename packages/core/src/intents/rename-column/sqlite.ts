@@ -1,5 +1,5 @@
-import type { ColumnSchema, ConstraintSchema, IndexSchema, TableSchema } from '../../schema/snapshot.js';
-import type { SchemaChange } from '../../plan/types.js';
+import type { ColumnSchema, ConstraintSchema, IndexSchema, TableSchema, TriggerSchema } from '../../schema/snapshot.js';
+import { releaseName, type SchemaChange } from '../../plan/types.js';
 import { derivedName } from '../../engines/postgres/quote.js';
 import { renameIdentifier } from '../../engines/sqlite/tokens.js';
 import type { RecipeResult, StepDraft } from '../../plan/draft.js';
@@ -9,7 +9,7 @@ import { appStep } from '../app-step/postgres.js';
 import { quoteIdent, tableSql } from '../../engines/sqlite/quote.js';
 import { mentionedColumns } from '../../engines/sqlite/create-statement.js';
 import { rebuildStatements, rebuildStep, requireSmallEnough } from '../../engines/sqlite/rebuild.js';
-import { backfillStep, columnExists, indexExists, readCheckStep, writeStep } from '../../engines/sqlite/steps.js';
+import { backfillKey, backfillStep, columnExists, indexExists, readCheckStep, writeStep } from '../../engines/sqlite/steps.js';
 import { dropColumnStatements } from '../drop-column/sqlite.js';
 import { isConstant } from '../add-column/sqlite.js';
 import { requireColumn, requireNoColumn, type RecipeContext } from '../context.js';
@@ -27,7 +27,6 @@ export function renameColumnRecipe(ctx: RecipeContext, intent: RenameColumnInten
   const old = requireColumn(ctx, intent.from);
   requireNoColumn(ctx, intent.to);
   if (intent.from === intent.to) throw new PlanningError('the new name equals the old one', ctx.statement);
-  if (intent.sync === 'trigger') throw new PlanningError('on SQLite the rename is planned with the application writing both columns (sync app); a trigger-kept sync is not available there yet', ctx.statement);
   refuseDependents(ctx, old.name);
   // the contract step rewrites the table (DROP COLUMN or a rebuild) under the write lock: say so now, not after three deploys
   requireSmallEnough(ctx, `renaming ${old.name}: its last step drops the old column, which rewrites the table`);
@@ -54,6 +53,26 @@ export function renameColumnRecipe(ctx: RecipeContext, intent: RenameColumnInten
       caveats: ['Catalog-only: existing rows are not touched.'],
     }),
   );
+  const byTrigger = intent.sync === 'trigger';
+  // with triggers keeping the columns equal there is no dual-write deploy: everything up to the switch is release A
+  const syncRelease = byTrigger ? 0 : 1;
+  const sync = syncTriggers(ctx, old.name, intent.to, old.default);
+  if (byTrigger) {
+    steps.push(
+      writeStep(ctx, {
+        title: `Triggers keep ${old.name} and ${intent.to} equal on every insert and update`,
+        release: 0,
+        sql: sync.map((tr) => tr.definition!),
+        rollback: { kind: 'sql', sql: sync.map((tr) => `DROP TRIGGER IF EXISTS ${quoteIdent(tr.name)}`), transactional: true },
+        changes: sync.map((trigger): SchemaChange => ({ op: 'add_trigger', table: ctx.ref, trigger })),
+        checkpoint: { description: 'both sync triggers exist', sql: `SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name IN (${sync.map((tr) => `'${tr.name.replace(/'/g, "''")}'`).join(', ')})`, expected: sync.length },
+        caveats: [
+          `From now on a write to either column is copied to the other (${intent.to} wins when an update changes both), so no application deploy is needed to dual-write; an insert that sets only one of them fills the other.`,
+          'Each insert and update of the table also runs one UPDATE of the same row until the triggers are dropped. They rely on SQLite\'s default recursive_triggers = OFF; with it on, their WHEN clause still ends the recursion after one round.',
+        ],
+      }),
+    );
+  } else {
   steps.push(
     appStep(1, `Application writes both ${old.name} and ${intent.to}`, `Deploy the application version that writes the same value to both ${old.name} and ${intent.to} on every INSERT and UPDATE of ${ctx.tableName}, and still reads ${old.name}.`, {
       kind: 'deploy',
@@ -61,30 +80,32 @@ export function renameColumnRecipe(ctx: RecipeContext, intent: RenameColumnInten
       instruction: `deploy back the version that writes only ${old.name}`,
     }),
   );
+  }
   steps.push(
     backfillStep(ctx, {
       title: `Backfill ${intent.to} from ${old.name}`,
       set: `${n} = ${o}`,
       predicate: `${n} IS NOT ${o}`,
-      release: 1,
+      release: syncRelease,
       rollback: { kind: 'none', reason: `only fills ${intent.to}; rolling back the "add column" step removes it with its data` },
     }),
   );
   steps.push(
     readCheckStep(ctx, {
-      release: 1,
+      release: syncRelease,
       title: `Validate parity: ${intent.to} equals ${old.name} on every row`,
       checkpoint: { description: 'both columns equal on every row', sql: `SELECT NOT EXISTS (SELECT 1 FROM ${tableSql(ctx.ref)} WHERE ${n} IS NOT ${o})`, expected: 1 },
       caveats: ['Fails if an instance still writes only the old column: confirm release A+1 everywhere, run the backfill again, then this check.'],
     }),
   );
-  let table: TableSchema = { ...ctx.table, columns: [...ctx.table.columns, added] };
+  // the table as the later steps find it: the new column, and the sync triggers (a rebuild must recreate them)
+  let table: TableSchema = { ...ctx.table, columns: [...ctx.table.columns, added], triggers: [...ctx.table.triggers, ...(byTrigger ? sync : [])] };
   if (!old.nullable && !withDefault) {
     const columns = table.columns.map((c) => (c.name === old.name ? { ...c, nullable: true } : c.name === intent.to ? { ...c, nullable: false } : c));
     steps.push(
       rebuildStep({ ...ctx, table }, {
         title: `Make ${intent.to} NOT NULL and ${old.name} nullable (table rebuild)`,
-        release: 1,
+        release: syncRelease,
         target: { columns, constraints: ctx.table.constraints },
         changes: [
           { op: 'set_nullable', table: ctx.ref, column: old.name, nullable: true },
@@ -111,7 +132,7 @@ export function renameColumnRecipe(ctx: RecipeContext, intent: RenameColumnInten
     steps.push(
       writeStep(ctx, {
         title: `Build index ${copy.name} on ${intent.to} (a copy of ${original.name}, before the application reads ${intent.to})`,
-        release: 1,
+        release: syncRelease,
         sql: [copy.definition],
         duration: 'scan',
         rollback: { kind: 'sql', sql: [`DROP INDEX IF EXISTS ${quoteIdent(copy.name)}`], transactional: true },
@@ -123,12 +144,27 @@ export function renameColumnRecipe(ctx: RecipeContext, intent: RenameColumnInten
     table = { ...table, indexes: [...table.indexes, copy] };
   }
   steps.push(
-    appStep(2, `Application reads and writes only ${intent.to}`, `Deploy the application version that uses ${intent.to} everywhere and no longer reads or writes ${old.name} (remove it from the ORM model).`, {
+    appStep(syncRelease + 1, `Application reads and writes only ${intent.to}`, `Deploy the application version that uses ${intent.to} everywhere and no longer reads or writes ${old.name} (remove it from the ORM model).`, {
       kind: 'deploy',
-      release: 'A+1',
-      instruction: `deploy back the version that writes both columns`,
+      release: byTrigger ? 'A' : 'A+1',
+      instruction: byTrigger ? `deploy back the version that uses ${old.name} (the triggers keep it filled)` : `deploy back the version that writes both columns`,
     }),
   );
+  const contractRelease = syncRelease + 2;
+  if (byTrigger) {
+    steps.push(
+      writeStep(ctx, {
+        title: `Drop the sync triggers`,
+        release: contractRelease,
+        sql: sync.map((tr) => `DROP TRIGGER IF EXISTS ${quoteIdent(tr.name)}`),
+        rollback: { kind: 'sql', sql: sync.map((tr) => tr.definition!), transactional: true },
+        changes: sync.map((tr): SchemaChange => ({ op: 'drop_trigger', table: ctx.ref, trigger: tr.name })),
+        checkpoint: { description: 'the sync triggers are gone', sql: `SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name IN (${sync.map((tr) => `'${tr.name.replace(/'/g, "''")}'`).join(', ')})`, expected: 0 },
+        caveats: [`Only once every instance runs release ${releaseName(syncRelease + 1)}: from here on ${old.name} is no longer kept up to date.`],
+      }),
+    );
+    table = { ...table, triggers: table.triggers.filter((tr) => !sync.includes(tr)) };
+  }
   const movedConstraints = moving.constraints.map((k) => movedConstraint(k, old.name, intent.to));
   const drop =
     copies.length || movedConstraints.length
@@ -152,7 +188,7 @@ export function renameColumnRecipe(ctx: RecipeContext, intent: RenameColumnInten
   ];
   const last = writeStep(ctx, {
     title: `Drop the old column ${old.name}`,
-    release: 3,
+    release: contractRelease,
     sql: drop.sql,
     duration: 'rewrite',
     rollback: { kind: 'irreversible', reason: `dropping ${old.name} removes it; the application already uses ${intent.to}, which holds the same values`, dataLost: `the ${old.name} column (its values live on in ${intent.to})` },
@@ -160,7 +196,7 @@ export function renameColumnRecipe(ctx: RecipeContext, intent: RenameColumnInten
     checkpoint: columnExists(ctx.ref, old.name, false),
     caveats: [
       `Done with ${drop.how}, which rewrites the table under the database write lock.`,
-      `Only once every instance runs release A+2: an older one that still uses ${old.name} fails from here on.`,
+      `Only once every instance runs release ${releaseName(syncRelease + 1)}: an older one that still uses ${old.name} fails from here on.`,
       `Fails, changing nothing, if a view or another table's trigger still uses ${old.name}: change those to ${intent.to}, then run the step again.`,
       ...(movedConstraints.length
         ? [`Until this step ${movedConstraints.map((k) => k.name).join(', ')} hold${movedConstraints.length === 1 ? 's' : ''} on ${old.name} only; ${intent.to} equals it on every row (the parity check), and the rebuild puts ${movedConstraints.length === 1 ? 'it' : 'them'} on ${intent.to}.`]
@@ -169,6 +205,29 @@ export function renameColumnRecipe(ctx: RecipeContext, intent: RenameColumnInten
   });
   steps.push({ ...last, transactional: drop.transactional });
   return { steps, warnings: [] };
+}
+
+/**
+ * Two AFTER triggers keeping the columns equal while both exist: an insert that sets one fills the
+ * other (the one still at its default is the one not written), an update copies the column that
+ * changed (the new one when both did). Their UPDATE of the same row does not fire them again
+ * (recursive_triggers is off by default; with it on, the WHEN clause ends it after one round).
+ */
+function syncTriggers(ctx: RecipeContext, from: string, to: string, defaultExpr: string | null): TriggerSchema[] {
+  const t = tableSql(ctx.ref);
+  const f = quoteIdent(from);
+  const n = quoteIdent(to);
+  const d = defaultExpr ?? 'NULL';
+  const row = backfillKey(ctx).map((k) => `${quoteIdent(k)} = NEW.${quoteIdent(k)}`).join(' AND ');
+  const insertName = derivedName([ctx.ref.name, from, to], 'sync_insert');
+  const updateName = derivedName([ctx.ref.name, from, to], 'sync_update');
+  const insertValue = `CASE WHEN NEW.${n} IS ${d} THEN NEW.${f} ELSE NEW.${n} END`;
+  const updateValue = `CASE WHEN NEW.${n} IS NOT OLD.${n} THEN NEW.${n} ELSE NEW.${f} END`;
+  const trigger = (name: string, definition: string): TriggerSchema => ({ name, function: 'inline', enabled: true, definition });
+  return [
+    trigger(insertName, `CREATE TRIGGER ${quoteIdent(insertName)} AFTER INSERT ON ${t} WHEN NEW.${n} IS NOT NEW.${f} BEGIN UPDATE ${t} SET ${n} = ${insertValue}, ${f} = ${insertValue} WHERE ${row}; END`),
+    trigger(updateName, `CREATE TRIGGER ${quoteIdent(updateName)} AFTER UPDATE OF ${f}, ${n} ON ${t} WHEN NEW.${n} IS NOT NEW.${f} BEGIN UPDATE ${t} SET ${n} = ${updateValue}, ${f} = ${updateValue} WHERE ${row}; END`),
+  ];
 }
 
 /** The old column's indexes and constraints, which move to the new column. */
