@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { planChange } from '@liveshift/core';
-import { applyPlan, LiveshiftError, openSqlite, sqliteSession } from '@liveshift/runtime';
+import { applyPlan, LiveshiftError, openSqlite, planId, sqliteSession } from '@liveshift/runtime';
 import { holdWriteLock, scratchDatabase, tableRows } from './support/sqlite.js';
 
 /**
@@ -59,6 +59,27 @@ describe('SQLite bounded lock waits', () => {
       expect(tableRows(db.path, "SELECT count(*) AS n FROM pragma_table_xinfo('users') WHERE name = 'nickname'")).toBe('[{"n":1}]');
     } finally {
       await session.close();
+    }
+  });
+
+  it('a second runner of the same plan is kept out by the plan lock, told who holds it and how to clear a stale one', async () => {
+    const db = scratchDatabase(SCHEMA);
+    cleanups.push(db.cleanup);
+    const first = sqliteSession(openSqlite(db.url), { owned: true });
+    const second = sqliteSession(openSqlite(db.url), { owned: true });
+    try {
+      const plan = await planChange({ sql: 'ALTER TABLE users ADD COLUMN nickname text' }, await first.introspect());
+      await first.ensureStateTable();
+      await first.withPlanLock(planId(plan), async () => {
+        const error = await applyPlan(second, plan, { log: () => {}, onProgress: false }).catch((e: unknown) => e);
+        expect((error as Error).message).toMatch(new RegExp(`another liveshift runner is running this plan on this database \\(pid ${process.pid} on .*DELETE FROM liveshift_plan_lock WHERE plan_id = '${planId(plan)}'`));
+      });
+      // released: now it runs
+      await applyPlan(second, plan, { log: () => {}, onProgress: false });
+      expect(tableRows(db.path, "SELECT count(*) AS n FROM pragma_table_xinfo('users') WHERE name = 'nickname'")).toBe('[{"n":1}]');
+    } finally {
+      await first.close();
+      await second.close();
     }
   });
 });
