@@ -1,3 +1,4 @@
+import { ENGINE_LABELS } from '../schema/snapshot.js';
 import type { Intent } from '../intents/types.js';
 import type { LockClaim, Plan, Rollback, Step, TableFacts, Timeouts } from '../plan/types.js';
 
@@ -113,8 +114,7 @@ export function describeIntent(intent: Intent): string {
 }
 
 export function engineLabel(plan: Plan): string {
-  const names: Record<string, string> = { postgres: 'PostgreSQL' };
-  return `${names[plan.engine.name] ?? plan.engine.name} ${plan.engine.version}`;
+  return `${ENGINE_LABELS[plan.engine.name] ?? plan.engine.name} ${plan.engine.version}`;
 }
 
 export function describeRows(facts: TableFacts): string {

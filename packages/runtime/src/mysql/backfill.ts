@@ -1,7 +1,7 @@
 import { qualifyMysql, quoteMysqlIdent, type BackfillSpec, type TableRef } from '@liveshift/core';
 import { EXIT_BAD_INPUT, EXIT_FAILED, LiveshiftError } from '../errors.js';
 import type { BackfillOptions } from '../postgres/backfill.js';
-import { sleep } from '../postgres/lock-retry.js';
+import { sleep } from '../lock-retry.js';
 import type { BackfillCursor } from '../state.js';
 import type { MysqlConnection } from './connect.js';
 import { setLockWaits, withMysqlLockRetry } from './lock-retry.js';

@@ -1,7 +1,7 @@
 import type { EngineName, MysqlFlavour, Step } from '@liveshift/core';
 import type { EngineSession, SessionStepContext } from '../engine-session.js';
 import { EXIT_BAD_INPUT, EXIT_FAILED, LiveshiftError } from '../errors.js';
-import { DEFAULT_TIMEOUTS } from '../postgres/lock-retry.js';
+import { DEFAULT_TIMEOUTS } from '../lock-retry.js';
 import { executeRollbackWith, stepLabel } from '../rollback.js';
 import { connectMysql, describeMysqlError, type MysqlConnection } from './connect.js';
 import { assertMysqlCheckpoint, evaluateMysqlCheckpoint } from './checkpoint.js';
