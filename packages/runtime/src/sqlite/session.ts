@@ -21,11 +21,13 @@ const STATE_BUSY_TIMEOUT_MS = 5000;
  * which is why busy_timeout is bounded per attempt and the retries back off asynchronously.
  */
 export function sqliteSession(db: Database.Database, options: { owned?: boolean } = {}): EngineSession & { db: Database.Database } {
-  setBusyTimeout(db, STATE_BUSY_TIMEOUT_MS);
+  // a borrowed connection (a framework's) gets its own busy_timeout back after every step
+  const baseline = options.owned ? STATE_BUSY_TIMEOUT_MS : Number(db.pragma('busy_timeout', { simple: true }));
+  setBusyTimeout(db, baseline);
   const stateWrite = async (label: string, work: () => void) =>
     withBusyRetry(db, { timeouts: DEFAULT_TIMEOUTS, label, log: () => {} }, () => {
       work();
-      setBusyTimeout(db, STATE_BUSY_TIMEOUT_MS);
+      setBusyTimeout(db, baseline);
     });
   return {
     engine: 'sqlite',
@@ -38,7 +40,7 @@ export function sqliteSession(db: Database.Database, options: { owned?: boolean 
     markStepRunning: (planId, step, fresh) => stateWrite('recording progress', () => markSqliteStepRunning(db, planId, step, fresh)),
     markStepDone: (planId, step) => stateWrite('recording progress', () => setSqliteStepStatus(db, planId, step, 'done')),
     markStepRolledBack: (planId, step) => stateWrite('recording progress', () => setSqliteStepStatus(db, planId, step, 'rolled_back')),
-    executeDatabaseStep: (step, context) => executeSqliteStep(db, step, context),
+    executeDatabaseStep: (step, context) => executeSqliteStep(db, step, context, baseline),
     async checkpointMet(checkpoint) {
       try {
         return evaluateSqliteCheckpoint(db, checkpoint).met;
@@ -48,8 +50,11 @@ export function sqliteSession(db: Database.Database, options: { owned?: boolean 
     },
     executeRollback: (step, context) =>
       executeRollbackWith(step, context, async (rollback, label) => {
-        await executeSqliteStatements(db, rollback.sql, rollback.transactional, { label, step: step.n, timeouts: step.timeouts ?? DEFAULT_TIMEOUTS, log: context.log });
-        setBusyTimeout(db, STATE_BUSY_TIMEOUT_MS);
+        try {
+          await executeSqliteStatements(db, rollback.sql, rollback.transactional, { label, step: step.n, timeouts: step.timeouts ?? DEFAULT_TIMEOUTS, log: context.log });
+        } finally {
+          setBusyTimeout(db, baseline);
+        }
       }),
     async close() {
       if (options.owned) db.close();
@@ -57,7 +62,7 @@ export function sqliteSession(db: Database.Database, options: { owned?: boolean 
   };
 }
 
-async function executeSqliteStep(db: Database.Database, step: Step, context: SessionStepContext): Promise<void> {
+async function executeSqliteStep(db: Database.Database, step: Step, context: SessionStepContext, baseline: number): Promise<void> {
   const label = stepLabel(step);
   const timeouts = step.timeouts ?? DEFAULT_TIMEOUTS;
   let observeFailure: { error: unknown } | undefined;
@@ -79,10 +84,10 @@ async function executeSqliteStep(db: Database.Database, step: Step, context: Ses
       context.log(`${label}: ${journalNote(db)}`);
       await executeSqliteStatements(db, step.sql, step.transactional, { label, step: step.n, timeouts, log: context.log, observe });
     }
-    setBusyTimeout(db, STATE_BUSY_TIMEOUT_MS);
+    setBusyTimeout(db, baseline);
     if (step.checkpoint) assertSqliteCheckpoint(db, step.checkpoint, label, step.n);
   } catch (error) {
-    setBusyTimeout(db, STATE_BUSY_TIMEOUT_MS);
+    setBusyTimeout(db, baseline);
     if (error instanceof LiveshiftError || (observeFailure && observeFailure.error === error)) throw error;
     throw new LiveshiftError(`${label} failed: ${describeDatabaseError(error)}`, EXIT_FAILED, { step: step.n, cause: error });
   }
