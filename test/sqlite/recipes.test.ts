@@ -208,6 +208,15 @@ describe('SQLite recipes under a concurrent workload (WAL)', () => {
     await runCase({ input: { sql: 'ALTER TABLE orders DROP CONSTRAINT orders_note_short' }, releases: [usersTraffic()], seededRows: ['SELECT * FROM orders'] });
   });
 
+  it('add_reference_column: ADD COLUMN with its own REFERENCES, then its index', async () => {
+    await runCase({
+      input: { sql: 'ALTER TABLE orders ADD COLUMN buyer_id integer REFERENCES users ON DELETE SET NULL' },
+      releases: [usersTraffic()],
+      seededRows: ['SELECT id, user_id, qty, note FROM orders'],
+      check: (_plan, path) => expect(tableRows(path, "SELECT \"table\", \"from\", \"to\", on_delete FROM pragma_foreign_key_list('orders')")).toBe('[{"table":"users","from":"buyer_id","to":"id","on_delete":"SET NULL"}]'),
+    });
+  });
+
   it('create_table with named constraints the introspection reads back', async () => {
     await runCase({
       input: { sql: 'CREATE TABLE tags (id integer PRIMARY KEY, user_id integer REFERENCES users (id), name text NOT NULL UNIQUE, CHECK (length(name) > 0))' },

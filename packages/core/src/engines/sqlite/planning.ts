@@ -25,6 +25,7 @@ import { setDefaultRecipe } from '../../intents/set-default/sqlite.js';
 import { dropDefaultRecipe } from '../../intents/drop-default/sqlite.js';
 import { addUniqueConstraintRecipe } from '../../intents/add-unique-constraint/sqlite.js';
 import { dropConstraintRecipe } from '../../intents/drop-constraint/sqlite.js';
+import { addReferenceColumnRecipe } from '../../intents/add-reference-column/sqlite.js';
 
 /** The intents SQLite has a plan for; any other gets a PlanningError naming these. */
 export const SQLITE_INTENTS = [
@@ -45,6 +46,7 @@ export const SQLITE_INTENTS = [
   'drop_default',
   'add_unique_constraint',
   'drop_constraint',
+  'add_reference_column',
 ] as const satisfies readonly Intent['kind'][];
 
 /** SQLite 3.25+ through better-sqlite3 (locks.md §4, recipes.md I-36). */
@@ -116,6 +118,8 @@ function recipeFor(ctx: RecipeContext, intent: Intent): RecipeResult {
       return addUniqueConstraintRecipe(ctx, intent);
     case 'drop_constraint':
       return dropConstraintRecipe(ctx, intent);
+    case 'add_reference_column':
+      return addReferenceColumnRecipe(ctx, intent);
     default:
       throw new PlanningError(`${intent.kind} has no SQLite plan yet. liveshift plans these SQLite changes: ${SQLITE_INTENTS.join(', ')}`, ctx.statement);
   }
