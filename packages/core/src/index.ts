@@ -21,7 +21,7 @@ export type { EnginePlanning } from './engines/engine-planning.js';
 export { quoteIdent as quoteMysqlIdent, qualify as qualifyMysql, quoteLiteral as quoteMysqlLiteral } from './engines/mysql/quote.js';
 export { MYSQL_CAPABILITIES, hasMysqlCapability, flavourOf, mysqlVersionNum, type MysqlFlavour } from './engines/mysql/capabilities.js';
 export { lockWaitSeconds } from './engines/mysql/timeouts.js';
-export { parseMysql, referencedColumnNames, type MysqlStatement } from './engines/mysql/parser.js';
+export { parseMysql, parseMysqlStep, referencedColumnNames, type MysqlStatement } from './engines/mysql/parser.js';
 export { mysqlType } from './engines/mysql/column-type.js';
 export { ptOnlineSchemaChangeArgs, ghostArgs } from './engines/mysql/online-schema-change.js';
 export * from './engines/sqlite/public.js';

@@ -1,5 +1,5 @@
 import type { Timeouts } from '@liveshift/core';
-import { parseMysql, type MysqlFlavour } from '@liveshift/core';
+import { parseMysqlStep, type MysqlFlavour } from '@liveshift/core';
 import { EXIT_FAILED, LiveshiftError } from '../errors.js';
 import { describeMysqlError, type MysqlConnection } from './connect.js';
 import { isRetryableMysqlLockError, setLockWaits, withMysqlLockRetry } from './lock-retry.js';
@@ -46,7 +46,7 @@ async function runStatement(connection: MysqlConnection, statement: string, opti
 export function sessionVariablesSetBy(statements: string[], flavour: MysqlFlavour): string[] {
   const names = new Set<string>();
   for (const text of statements) {
-    for (const s of parseMysql(text, flavour)) {
+    for (const s of parseMysqlStep(text, flavour)) {
       if (s.ast.type !== 'set') continue;
       for (const assign of s.ast.expr ?? []) if (assign.left?.type === 'var' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(String(assign.left.name))) names.add(String(assign.left.name));
     }

@@ -38,3 +38,16 @@ export function constraintExists(ref: TableRef, name: string, type: 'FOREIGN KEY
     expected: exists ? 1 : 0,
   };
 }
+
+/**
+ * Whether the column has a default. MariaDB prints "no default" on a nullable column as the string
+ * NULL (a literal 'NULL' default prints quoted); MySQL gives SQL NULL for both no default and DEFAULT NULL.
+ */
+export function columnHasDefault(ref: TableRef, name: string, has: boolean, flavour: 'mysql' | 'mariadb'): Checkpoint {
+  const set = flavour === 'mariadb' ? "COLUMN_DEFAULT IS NOT NULL AND COLUMN_DEFAULT <> 'NULL'" : 'COLUMN_DEFAULT IS NOT NULL';
+  return {
+    description: `column ${name} ${has ? 'has a default' : 'has no default'}`,
+    sql: `SELECT COUNT(*) ${column(ref, name)} AND ${has ? '' : 'NOT '}(${set})`,
+    expected: 1,
+  };
+}

@@ -28,8 +28,8 @@ export interface MysqlDdlSpec {
   lock: MysqlLockMode;
   duration: LockDuration;
   checkpoint: Checkpoint | null;
-  /** A SQL rollback gives its ALTER specification (stated with its own clauses); other kinds as they are. */
-  rollback: { spec: string; algorithm: MysqlAlgorithm; lock: MysqlLockMode; note?: string } | Exclude<Rollback, { kind: 'sql' }>;
+  /** A SQL rollback gives its ALTER specification (stated with its own clauses), and SET SESSION statements around it (the step's own by default); other kinds as they are. */
+  rollback: { spec: string; algorithm: MysqlAlgorithm; lock: MysqlLockMode; note?: string; before?: string[]; after?: string[] } | Exclude<Rollback, { kind: 'sql' }>;
   caveats: string[];
   changes: SchemaChange[];
   /** Other tables whose metadata the statement locks (a foreign key's parent). */
@@ -43,7 +43,7 @@ export interface MysqlDdlSpec {
 export function mysqlDdlStep(ctx: RecipeContext, s: MysqlDdlSpec): StepDraft {
   const rollback: Rollback =
     'spec' in s.rollback
-      ? { kind: 'sql', sql: [...(s.before ?? []), alterTable(ctx.engine, ctx.ref, s.rollback.spec, s.rollback.algorithm, s.rollback.lock), ...(s.after ?? [])], transactional: false, ...(s.rollback.note ? { note: s.rollback.note } : {}) }
+      ? { kind: 'sql', sql: [...(s.rollback.before ?? s.before ?? []), alterTable(ctx.engine, ctx.ref, s.rollback.spec, s.rollback.algorithm, s.rollback.lock), ...(s.rollback.after ?? s.after ?? [])], transactional: false, ...(s.rollback.note ? { note: s.rollback.note } : {}) }
       : s.rollback;
   return {
     release: s.release,

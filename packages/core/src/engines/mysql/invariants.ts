@@ -2,7 +2,7 @@ import type { Plan, Step } from '../../plan/types.js';
 import type { EngineInfo } from '../../schema/snapshot.js';
 import { PlanningError } from '../../errors.js';
 import { flavourOf, hasMysqlCapability, MYSQL_CAPABILITIES, type MysqlCapabilityName } from './capabilities.js';
-import { parseMysql, type MysqlNode, type MysqlStatement } from './parser.js';
+import { parseMysqlStep, type MysqlNode, type MysqlStatement } from './parser.js';
 
 /**
  * MySQL/MariaDB statement-level step invariants (DESIGN §1), read with the real parser: at most one
@@ -38,7 +38,7 @@ export function mysqlStepStatementProblems(step: Step, plan: Plan, at: string): 
 function readAll(sql: string[], engine: EngineInfo, at: string, problems: string[]): MysqlStatement[] {
   return sql.flatMap((text) => {
     try {
-      return parseMysql(text, flavourOf(engine));
+      return parseMysqlStep(text, flavourOf(engine));
     } catch (error) {
       problems.push(`${at}: ${error instanceof PlanningError ? error.message.split('\n')[0] : String(error)}: ${text}`);
       return [];

@@ -38,6 +38,57 @@ export function parseMysql(sql: string, flavour: MysqlFlavour = 'mariadb'): Mysq
   throw new PlanningError(`cannot read this as ${flavour === 'mysql' ? 'MySQL' : 'MariaDB'} SQL: ${reason.length > 160 ? `${reason.slice(0, 160)}…` : reason}`, sql.trim());
 }
 
+/**
+ * A statement of a plan step. node-sql-parser 5.4.0 cannot read two forms liveshift emits: `ALTER
+ * [COLUMN] c SET DEFAULT … | DROP DEFAULT` (both grammars stop at ALTER) and `DROP CONSTRAINT | DROP
+ * CHECK` with a backquoted name (only the MySQL grammar reads them, and only with a bare name). Those
+ * two — and only in liveshift's own shape: `ALTER TABLE `db`.`t` <that spec>` followed by its
+ * `, ALGORITHM=…`/`, LOCK=…` clauses — are read here by that fixed shape, a default expression by the
+ * parser (as `SELECT <expr>`). The result is the ALTER node the parser would give, so the step
+ * invariants check its clauses like any other. Everything else goes through parseMysql.
+ */
+export function parseMysqlStep(sql: string, flavour: MysqlFlavour = 'mariadb'): MysqlStatement[] {
+  try {
+    return parseMysql(sql, flavour);
+  } catch (error) {
+    const own = ownAlter(sql.trim(), flavour);
+    if (own) return [own];
+    throw error;
+  }
+}
+
+const IDENT = '`(?:[^`]|``)+`';
+const OWN_ALTER = new RegExp(
+  `^ALTER TABLE (${IDENT})\\.(${IDENT}) (?:ALTER COLUMN (${IDENT}) (?:SET DEFAULT (.+?)|DROP DEFAULT)|DROP (CONSTRAINT|CHECK) (${IDENT}))((?:, (?:ALGORITHM|LOCK)=[A-Z]+)*)$`,
+  's',
+);
+const unquote = (q: string) => q.slice(1, -1).replace(/``/g, '`');
+
+function ownAlter(sql: string, flavour: MysqlFlavour): MysqlStatement | undefined {
+  const m = OWN_ALTER.exec(sql);
+  if (!m) return undefined;
+  const [, db, table, column, dflt, dropKeyword, constraint, clauses] = m;
+  if (dflt !== undefined) {
+    // the default must be one expression the parser reads
+    try {
+      const select = parseMysql(`SELECT ${dflt}`, flavour);
+      if (select.length !== 1 || select[0]!.ast.columns?.length !== 1) return undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const expr: MysqlNode[] = [
+    column !== undefined
+      ? { type: 'alter', action: dflt !== undefined ? 'set_default' : 'drop_default', resource: 'column', column: { type: 'column_ref', column: unquote(column) } }
+      : { type: 'alter', action: 'drop', resource: 'constraint', keyword: dropKeyword!.toLowerCase(), constraint: unquote(constraint!) },
+  ];
+  for (const clause of clauses!.split(', ').filter(Boolean)) {
+    const [key, value] = clause.split('=') as [string, string];
+    expr.push(key === 'ALGORITHM' ? { type: 'alter', resource: 'algorithm', algorithm: value } : { type: 'alter', resource: 'lock', lock: value });
+  }
+  return { text: sql, ast: { type: 'alter', table: [{ db: unquote(db!), table: unquote(table!) }], expr } };
+}
+
 function printStatement(node: MysqlNode, flavour: MysqlFlavour): string {
   try {
     return parser.sqlify(node as never, { database: DIALECT[flavour] });

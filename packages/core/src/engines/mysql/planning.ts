@@ -16,6 +16,11 @@ import { setNotNullRecipeMysql } from '../../intents/set-not-null/mysql.js';
 import { changeColumnTypeRecipeMysql } from '../../intents/change-column-type/mysql.js';
 import { addForeignKeyRecipeMysql } from '../../intents/add-foreign-key/mysql.js';
 import { addCheckRecipeMysql } from '../../intents/add-check/mysql.js';
+import { dropNotNullRecipeMysql } from '../../intents/drop-not-null/mysql.js';
+import { setDefaultRecipeMysql } from '../../intents/set-default/mysql.js';
+import { dropDefaultRecipeMysql } from '../../intents/drop-default/mysql.js';
+import { dropConstraintRecipeMysql } from '../../intents/drop-constraint/mysql.js';
+import { addUniqueConstraintRecipeMysql } from '../../intents/add-unique-constraint/mysql.js';
 
 /**
  * One planning for both flavours: the engine in the snapshot (mysql or mariadb, with its version)
@@ -82,6 +87,16 @@ function recipeFor(ctx: RecipeContext, intent: Intent): RecipeResult {
       return addForeignKeyRecipeMysql(ctx, intent);
     case 'add_check':
       return addCheckRecipeMysql(ctx, intent);
+    case 'drop_not_null':
+      return dropNotNullRecipeMysql(ctx, intent);
+    case 'set_default':
+      return setDefaultRecipeMysql(ctx, intent);
+    case 'drop_default':
+      return dropDefaultRecipeMysql(ctx, intent);
+    case 'drop_constraint':
+      return dropConstraintRecipeMysql(ctx, intent);
+    case 'add_unique_constraint':
+      return addUniqueConstraintRecipeMysql(ctx, intent);
     default:
       throw notPlanned(intent, ctx.statement);
   }

@@ -15,6 +15,11 @@ export const MYSQL_SUPPORTED: { kind: IntentInput['kind']; sql: string }[] = [
   { kind: 'change_column_type', sql: 'ALTER TABLE t MODIFY c new_type' },
   { kind: 'add_foreign_key', sql: 'ALTER TABLE t ADD [CONSTRAINT name] FOREIGN KEY (cols) REFERENCES p (cols) [ON DELETE action] [ON UPDATE action]' },
   { kind: 'add_check', sql: 'ALTER TABLE t ADD [CONSTRAINT name] CHECK (expr)' },
+  { kind: 'drop_not_null', sql: 'ALTER TABLE t MODIFY c <its type> NULL' },
+  { kind: 'set_default', sql: "(no SQL: node-sql-parser cannot read ALTER COLUMN … SET DEFAULT; the intent { kind: 'set_default', table, column, default })" },
+  { kind: 'drop_default', sql: "(no SQL: node-sql-parser cannot read ALTER COLUMN … DROP DEFAULT; the intent { kind: 'drop_default', table, column })" },
+  { kind: 'drop_constraint', sql: 'ALTER TABLE t DROP CONSTRAINT name | DROP CHECK name | DROP FOREIGN KEY name' },
+  { kind: 'add_unique_constraint', sql: "ALTER TABLE t ADD CONSTRAINT name UNIQUE (cols) (read as a unique index; the intent { kind: 'add_unique_constraint' } plans the same)" },
 ];
 
 export function mysqlSupportedList(): string {
@@ -86,6 +91,8 @@ function alterItem(stmt: MysqlStatement, table: TableInput, e: MysqlNode, flavou
   if (e.action === 'drop' && e.resource === 'index') {
     return [{ kind: 'drop_index', index: typeof table === 'string' ? String(e.index) : { schema: table.schema, name: String(e.index) } }];
   }
+  if (e.action === 'drop' && e.resource === 'constraint' && e.constraint) return [{ kind: 'drop_constraint', table, name: String(e.constraint) }];
+  if (e.action === 'drop' && e.resource === 'key' && String(e.keyword).toLowerCase() === 'foreign key') return [{ kind: 'drop_constraint', table, name: String(e.key) }];
   if (e.action === 'add' && e.resource === 'constraint') {
     const d = e.create_definitions as MysqlNode;
     const type = String(d.constraint_type).toLowerCase();
@@ -104,8 +111,12 @@ function alterItem(stmt: MysqlStatement, table: TableInput, e: MysqlNode, flavou
 function modify(stmt: MysqlStatement, table: TableInput, e: MysqlNode, flavour: MysqlFlavour): IntentInput[] {
   const column = columnName(e.column);
   const c = columnSpec(stmt, e, flavour);
-  if (c.default !== undefined) throw new PlanningError('MODIFY … DEFAULT changes the default with the definition; a default change is not planned on MySQL/MariaDB yet', stmt.text);
-  return [{ kind: 'change_column_type', table, column, type: c.type }, ...(c.nullable === false ? [{ kind: 'set_not_null' as const, table, column }] : [])];
+  if (c.default !== undefined) {
+    throw new PlanningError("MODIFY … DEFAULT restates the whole column with its default; give a default change as the intent { kind: 'set_default', table, column, default } (ALTER COLUMN … SET DEFAULT is planned from the intent: the SQL parser cannot read it)", stmt.text);
+  }
+  // an explicit NULL asks for the column to become nullable; without NULL or NOT NULL the type alone is read
+  const nullability = c.nullable === false ? [{ kind: 'set_not_null' as const, table, column }] : c.nullable === true ? [{ kind: 'drop_not_null' as const, table, column }] : [];
+  return [{ kind: 'change_column_type', table, column, type: c.type }, ...nullability];
 }
 
 function columnSpec(stmt: MysqlStatement, e: MysqlNode, flavour: MysqlFlavour): { type: string; nullable?: boolean; default?: string } {

@@ -71,7 +71,7 @@ export function dropColumnStep(ctx: RecipeContext, col: ColumnSchema, release: n
 }
 
 /** MODIFY … NULL in place, after the guard that MODIFY restates all of the column. */
-export function dropNotNullSteps(ctx: RecipeContext, col: ColumnSchema, release: number): StepDraft[] {
+export function dropNotNullSteps(ctx: RecipeContext, col: ColumnSchema, release: number, why?: { title: string; caveat: string }): StepDraft[] {
   refuseGenerated(col, ctx.statement);
   const printed = mysqlType(col.type, ctx.engine, ctx.statement).printed;
   return [
@@ -83,7 +83,7 @@ export function dropNotNullSteps(ctx: RecipeContext, col: ColumnSchema, release:
     }),
     mysqlDdlStep(ctx, {
       release,
-      title: `Make ${col.name} nullable so writers may stop setting it`,
+      title: why?.title ?? `Make ${col.name} nullable so writers may stop setting it`,
       spec: `MODIFY ${columnDefinitionSql(col, ctx.engine, true, ctx.statement)}`,
       algorithm: 'INPLACE',
       lock: 'LOCK=NONE',
@@ -91,7 +91,7 @@ export function dropNotNullSteps(ctx: RecipeContext, col: ColumnSchema, release:
       checkpoint: columnNotNull(ctx.ref, col.name, false),
       rollback: { spec: `MODIFY ${columnDefinitionSql(col, ctx.engine, false, ctx.statement)}`, algorithm: 'INPLACE', lock: 'LOCK=NONE', note: 'fails if a NULL was written meanwhile' },
       caveats: [
-        `${col.name} is NOT NULL without a default: once the application stops writing it, every INSERT would fail (error 1364). Rebuilds the table in place (ALGORITHM=INPLACE, LOCK=NONE): reads and writes continue.`,
+        `${why?.caveat ?? `${col.name} is NOT NULL without a default: once the application stops writing it, every INSERT would fail (error 1364).`} Rebuilds the table in place (ALGORITHM=INPLACE, LOCK=NONE): reads and writes continue.`,
       ],
       changes: [{ op: 'set_nullable', table: ctx.ref, column: col.name, nullable: true }],
     }),
