@@ -52,7 +52,8 @@ export async function planAndRunUnderTraffic(
       const observedMdl = step.kind === 'ddl' ? await heldWhileBlocked(db, tables[0]!, session.connection.threadId) : undefined;
       const result = await applyPlan(session, plan, { step: step.n, deployed, ...quiet });
       const mdl = observedMdl ? await observedMdl.done(result) : undefined;
-      if (observedMdl) expect(mdl, `metadata lock of step ${step.n} (${step.title}) while it waited`).toBe(MDL_FOR_CLAIM[step.lock.mode]);
+      // a statement with no ALGORITHM= (RENAME/DROP TABLE, CREATE/DROP VIEW) holds nothing weaker: it waits for the exclusive lock itself
+      if (observedMdl) expect(mdl, `metadata lock of step ${step.n} (${step.title}) while it waited`).toBe(step.lock.algorithm ? MDL_FOR_CLAIM[step.lock.mode] : WAITED_FOR_EXCLUSIVE);
       expect(result.ran, `step ${step.n} (${step.title}) ran`).toEqual([step.n]);
       const expected = applyToSnapshot(before, step);
       expect(comparable(await session.introspect()), `schema after step ${step.n} (${step.title})`).toEqual(comparable(expected));
@@ -94,11 +95,15 @@ export const MDL_FOR_CLAIM: Record<string, string> = {
   'LOCK=EXCLUSIVE': 'MDL_SHARED_NO_READ_WRITE',
 };
 
+/** What heldWhileBlocked reports for a runner that held no weaker lock and was seen waiting for the table's metadata lock. */
+export const WAITED_FOR_EXCLUSIVE = 'waited for MDL_EXCLUSIVE';
+
 /**
  * Holds a read transaction on `table` so the next DDL of `runner` has to wait for its exclusive
  * metadata lock, releases it once the runner is seen holding a lock on the table (or after 5 s), and
  * keeps sampling METADATA_LOCK_INFO until `done`, which returns the strongest mode the runner held
- * apart from the exclusive one every ALTER takes briefly at its start and end.
+ * apart from the exclusive one every ALTER takes briefly at its start and end — or, for a runner that
+ * held none and was seen in the processlist waiting for the table's metadata lock, WAITED_FOR_EXCLUSIVE.
  */
 export async function heldWhileBlocked(db: ScratchDatabase, table: string, runner: number): Promise<{ done: (applied: unknown) => Promise<string | undefined> }> {
   const blocker = await db.connect();
@@ -111,6 +116,7 @@ export async function heldWhileBlocked(db: ScratchDatabase, table: string, runne
   await blocker.query('BEGIN');
   await blocker.query(`SELECT 1 FROM \`${table}\` LIMIT 1`);
   const seen: string[] = [];
+  let waited = false;
   let stop = false;
   const sampling = (async () => {
     const deadline = Date.now() + 5000;
@@ -118,7 +124,10 @@ export async function heldWhileBlocked(db: ScratchDatabase, table: string, runne
     while (!stop) {
       const [rows] = await observer.query('SELECT LOCK_MODE AS mode FROM information_schema.METADATA_LOCK_INFO WHERE THREAD_ID = ? AND TABLE_SCHEMA = ? AND TABLE_NAME = ?', [runner, db.name, table]);
       seen.push(...(rows as { mode: string }[]).map((r) => r.mode));
-      if (!released && (seen.length || Date.now() > deadline)) {
+      // a statement that needs the exclusive lock outright holds nothing on the table while it waits: its processlist state says so
+      const [states] = await observer.query('SELECT STATE AS state FROM information_schema.PROCESSLIST WHERE ID = ?', [runner]);
+      if ((states as { state: string | null }[]).some((r) => r.state === 'Waiting for table metadata lock')) waited = true;
+      if (!released && (seen.length || waited || Date.now() > deadline)) {
         await blocker.query('COMMIT');
         released = true;
       }
@@ -131,7 +140,7 @@ export async function heldWhileBlocked(db: ScratchDatabase, table: string, runne
       stop = true;
       await sampling;
       const order = ['MDL_SHARED_UPGRADABLE', 'MDL_SHARED_NO_WRITE', 'MDL_SHARED_NO_READ_WRITE'];
-      return seen.filter((m) => order.includes(m)).sort((a, b) => order.indexOf(b) - order.indexOf(a))[0];
+      return seen.filter((m) => order.includes(m)).sort((a, b) => order.indexOf(b) - order.indexOf(a))[0] ?? (waited ? WAITED_FOR_EXCLUSIVE : undefined);
     },
   };
 }

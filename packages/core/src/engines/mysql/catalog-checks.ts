@@ -51,3 +51,12 @@ export function columnHasDefault(ref: TableRef, name: string, has: boolean, flav
     expected: 1,
   };
 }
+
+/** A base table (or, with view, a view) of that name exists or not. */
+export function relationExists(ref: TableRef, exists: boolean, kind: 'table' | 'view' = 'table'): Checkpoint {
+  return {
+    description: `${kind} ${ref.schema}.${ref.name} ${exists ? 'exists' : 'is gone'}`,
+    sql: `SELECT COUNT(*) FROM information_schema.TABLES WHERE ${inTable(ref)} AND TABLE_TYPE = ${quoteLiteral(kind === 'view' ? 'VIEW' : 'BASE TABLE')}`,
+    expected: exists ? 1 : 0,
+  };
+}

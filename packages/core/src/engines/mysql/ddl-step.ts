@@ -3,7 +3,7 @@ import type { StepDraft } from '../../plan/draft.js';
 import type { EngineInfo, TableRef } from '../../schema/snapshot.js';
 import type { RecipeContext } from '../../intents/context.js';
 import { flavourOf, sourceLabel } from './capabilities.js';
-import { ddlClaim } from './locks.js';
+import { ddlClaim, metadataClaim } from './locks.js';
 import { qualify } from './quote.js';
 import { mysqlDdlTimeouts } from './timeouts.js';
 
@@ -68,4 +68,30 @@ export function metadataLockCaveat(engine: EngineInfo): string {
     `Takes an exclusive metadata lock briefly at its start and end; while it waits for it (behind any open transaction that touched the table), new queries on the table queue behind it. ` +
     `The wait is bounded by lock_wait_timeout per attempt${flavourOf(engine) === 'mariadb' ? " (what MariaDB's ALTER TABLE … WAIT n sets for one statement)" : ''} and retried with backoff on error 1205.${sourceLabel(engine)}`
   );
+}
+
+/** One catalog-only statement (RENAME TABLE, DROP TABLE, CREATE/DROP VIEW) as a plan step, with the same bounded lock wait. */
+export function mysqlMetadataStep(
+  ctx: RecipeContext,
+  s: { release: number; title: string; sql: string; tables: string[]; checkpoint: Checkpoint | null; rollback: Rollback; caveats: string[]; changes: SchemaChange[] },
+): StepDraft {
+  return {
+    release: s.release,
+    title: s.title,
+    kind: 'ddl',
+    instruction: '',
+    sql: [s.sql],
+    // DDL commits on its own on MySQL/MariaDB
+    transactional: false,
+    lock: metadataClaim(s.tables),
+    timeouts: mysqlDdlTimeouts(ctx.options.lockTimeoutMs, ctx.options.retries),
+    checkpoint: s.checkpoint,
+    rollback: s.rollback,
+    caveats: [
+      ...s.caveats,
+      `Takes the exclusive metadata lock of ${s.tables.join(', ')} for a catalog change of milliseconds; while it waits for it (behind any open transaction that touched the table), new queries on the table queue behind it. ` +
+        `The wait is bounded by lock_wait_timeout per attempt and retried with backoff on error 1205.${sourceLabel(ctx.engine)}`,
+    ],
+    changes: s.changes,
+  };
 }

@@ -19,6 +19,13 @@ export function mysqlStepStatementProblems(step: Step, plan: Plan, at: string): 
   if (ddl.length && !step.timeouts) problems.push(`${at}: DDL without a lock wait budget (timeouts)`);
   if (ddl.length && step.transactional) problems.push(`${at}: DDL commits implicitly on MySQL/MariaDB; the step cannot be transactional`);
   for (const s of ddl) {
+    if (isMetadataStatement(s.ast)) {
+      // RENAME TABLE, DROP TABLE, CREATE/DROP VIEW have no ALGORITHM=/LOCK=: they take the exclusive metadata lock outright
+      if (step.lock.mode !== 'LOCK=EXCLUSIVE' || step.lock.algorithm !== undefined || step.lock.duration !== 'brief') {
+        problems.push(`${at}: "${s.text}" takes the exclusive metadata lock for its whole (brief) run and states no ALGORITHM=; its claim must be LOCK=EXCLUSIVE, brief, without an algorithm`);
+      }
+      continue;
+    }
     problems.push(...clauseProblems(s, plan.engine, at));
     const clauses = alterClauses(s.ast);
     if (clauses.algorithm && step.lock.algorithm !== clauses.algorithm) problems.push(`${at}: states ALGORITHM=${clauses.algorithm} but claims ${step.lock.algorithm ?? 'no algorithm'}`);
@@ -30,7 +37,7 @@ export function mysqlStepStatementProblems(step: Step, plan: Plan, at: string): 
   if (r.kind === 'sql') {
     const rollback = readAll(r.sql, plan.engine, `${at} rollback`, problems);
     if (rollback.filter(isDdl).length && r.transactional) problems.push(`${at}: rollback DDL commits implicitly; it cannot be transactional`);
-    for (const s of rollback.filter(isDdl)) problems.push(...clauseProblems(s, plan.engine, `${at} rollback`));
+    for (const s of rollback.filter((x) => isDdl(x) && !isMetadataStatement(x.ast))) problems.push(...clauseProblems(s, plan.engine, `${at} rollback`));
   }
   return problems;
 }
@@ -49,6 +56,19 @@ function readAll(sql: string[], engine: EngineInfo, at: string, problems: string
 /** Statements that change a table definition (and take its metadata lock exclusively). */
 export function isDdl(s: MysqlStatement): boolean {
   return ['alter', 'create', 'drop', 'rename', 'truncate'].includes(String(s.ast.type));
+}
+
+/**
+ * Catalog-only statements with no ALGORITHM= or LOCK= clause: RENAME TABLE (atomic, any number of
+ * renames in one statement), DROP TABLE, CREATE VIEW, DROP VIEW. Each takes the exclusive metadata
+ * lock of the tables it names for a moment, with no scan; the lock wait is bounded like an ALTER's.
+ * (CREATE TABLE for a new, empty table belongs here too.)
+ */
+export function isMetadataStatement(ast: MysqlNode): boolean {
+  if (ast.type === 'rename') return true;
+  if (ast.type === 'drop') return ast.keyword === 'table' || ast.keyword === 'view';
+  if (ast.type === 'create') return ast.keyword === 'view' || ast.keyword === 'table';
+  return false;
 }
 
 /** The ALGORITHM= and LOCK= an ALTER TABLE or CREATE/DROP INDEX states. */

@@ -13,3 +13,11 @@ export function ddlClaim(algorithm: MysqlAlgorithm, lock: MysqlLockMode, tables:
 export function dmlClaim(tables: string[], duration: 'rows' | 'scan'): LockClaim {
   return { mode: 'LOCK=NONE', tables, blocksReads: false, blocksWrites: false, duration };
 }
+
+/**
+ * RENAME TABLE, DROP TABLE, CREATE/DROP VIEW: no ALGORITHM=/LOCK= clause exists; the statement waits
+ * for and takes the exclusive metadata lock of what it names, for a catalog change of milliseconds.
+ */
+export function metadataClaim(tables: string[]): LockClaim {
+  return { mode: 'LOCK=EXCLUSIVE', tables, blocksReads: true, blocksWrites: true, duration: 'brief' };
+}

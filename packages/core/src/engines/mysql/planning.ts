@@ -21,6 +21,7 @@ import { setDefaultRecipeMysql } from '../../intents/set-default/mysql.js';
 import { dropDefaultRecipeMysql } from '../../intents/drop-default/mysql.js';
 import { dropConstraintRecipeMysql } from '../../intents/drop-constraint/mysql.js';
 import { addUniqueConstraintRecipeMysql } from '../../intents/add-unique-constraint/mysql.js';
+import { dropTableRecipeMysql } from '../../intents/drop-table/mysql.js';
 
 /**
  * One planning for both flavours: the engine in the snapshot (mysql or mariadb, with its version)
@@ -97,6 +98,8 @@ function recipeFor(ctx: RecipeContext, intent: Intent): RecipeResult {
       return dropConstraintRecipeMysql(ctx, intent);
     case 'add_unique_constraint':
       return addUniqueConstraintRecipeMysql(ctx, intent);
+    case 'drop_table':
+      return dropTableRecipeMysql(ctx, intent);
     default:
       throw notPlanned(intent, ctx.statement);
   }

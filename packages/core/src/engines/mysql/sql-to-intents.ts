@@ -19,6 +19,7 @@ export const MYSQL_SUPPORTED: { kind: IntentInput['kind']; sql: string }[] = [
   { kind: 'set_default', sql: "(no SQL: node-sql-parser cannot read ALTER COLUMN … SET DEFAULT; the intent { kind: 'set_default', table, column, default })" },
   { kind: 'drop_default', sql: "(no SQL: node-sql-parser cannot read ALTER COLUMN … DROP DEFAULT; the intent { kind: 'drop_default', table, column })" },
   { kind: 'drop_constraint', sql: 'ALTER TABLE t DROP CONSTRAINT name | DROP CHECK name | DROP FOREIGN KEY name' },
+  { kind: 'drop_table', sql: 'DROP TABLE t [, …]' },
   { kind: 'add_unique_constraint', sql: "ALTER TABLE t ADD CONSTRAINT name UNIQUE (cols) (read as a unique index; the intent { kind: 'add_unique_constraint' } plans the same)" },
 ];
 
@@ -55,6 +56,10 @@ function statementToIntents(stmt: MysqlStatement, flavour: MysqlFlavour): Intent
       if (n.keyword === 'index') {
         const t = tableOf(n.table);
         return [{ kind: 'drop_index', index: typeof t === 'string' ? columnName(n.name) : { schema: t.schema, name: columnName(n.name) } }];
+      }
+      if (n.keyword === 'table') {
+        if (n.prefix) return unsupported(stmt, `DROP TABLE ${String(n.prefix).toUpperCase()}`);
+        return (n.name as MysqlNode[]).map((t) => ({ kind: 'drop_table' as const, table: tableOf(t) }));
       }
       return unsupported(stmt, `DROP ${String(n.keyword ?? '').toUpperCase()}`);
     default:
