@@ -49,7 +49,8 @@ export async function planAndRunUnderTraffic(
         workload.setRelease(releaseIndex(step.deploy));
         if (step.changes.length) await options.onOperatorStep?.(step);
       }
-      const observedMdl = step.kind === 'ddl' ? await heldWhileBlocked(db, tables[0]!, session.connection.threadId) : undefined;
+      // a step whose first table is not an InnoDB table yet (a view it creates or drops) has no reader to wait behind
+      const observedMdl = step.kind === 'ddl' && ids[0] !== undefined ? await heldWhileBlocked(db, tables[0]!, session.connection.threadId) : undefined;
       const result = await applyPlan(session, plan, { step: step.n, deployed, ...quiet });
       const mdl = observedMdl ? await observedMdl.done(result) : undefined;
       // a statement with no ALGORITHM= (RENAME/DROP TABLE, CREATE/DROP VIEW) holds nothing weaker: it waits for the exclusive lock itself

@@ -22,6 +22,7 @@ import { dropDefaultRecipeMysql } from '../../intents/drop-default/mysql.js';
 import { dropConstraintRecipeMysql } from '../../intents/drop-constraint/mysql.js';
 import { addUniqueConstraintRecipeMysql } from '../../intents/add-unique-constraint/mysql.js';
 import { dropTableRecipeMysql } from '../../intents/drop-table/mysql.js';
+import { renameTableRecipeMysql } from '../../intents/rename-table/mysql.js';
 
 /**
  * One planning for both flavours: the engine in the snapshot (mysql or mariadb, with its version)
@@ -100,6 +101,8 @@ function recipeFor(ctx: RecipeContext, intent: Intent): RecipeResult {
       return addUniqueConstraintRecipeMysql(ctx, intent);
     case 'drop_table':
       return dropTableRecipeMysql(ctx, intent);
+    case 'rename_table':
+      return renameTableRecipeMysql(ctx, intent);
     default:
       throw notPlanned(intent, ctx.statement);
   }

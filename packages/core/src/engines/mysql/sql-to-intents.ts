@@ -20,6 +20,7 @@ export const MYSQL_SUPPORTED: { kind: IntentInput['kind']; sql: string }[] = [
   { kind: 'drop_default', sql: "(no SQL: node-sql-parser cannot read ALTER COLUMN … DROP DEFAULT; the intent { kind: 'drop_default', table, column })" },
   { kind: 'drop_constraint', sql: 'ALTER TABLE t DROP CONSTRAINT name | DROP CHECK name | DROP FOREIGN KEY name' },
   { kind: 'drop_table', sql: 'DROP TABLE t [, …]' },
+  { kind: 'rename_table', sql: 'RENAME TABLE t TO new_name | ALTER TABLE t RENAME [TO] new_name' },
   { kind: 'add_unique_constraint', sql: "ALTER TABLE t ADD CONSTRAINT name UNIQUE (cols) (read as a unique index; the intent { kind: 'add_unique_constraint' } plans the same)" },
 ];
 
@@ -62,6 +63,11 @@ function statementToIntents(stmt: MysqlStatement, flavour: MysqlFlavour): Intent
         return (n.name as MysqlNode[]).map((t) => ({ kind: 'drop_table' as const, table: tableOf(t) }));
       }
       return unsupported(stmt, `DROP ${String(n.keyword ?? '').toUpperCase()}`);
+    case 'rename': {
+      const pairs = n.table as MysqlNode[][];
+      if (pairs.length !== 1) return unsupported(stmt, 'RENAME TABLE of several tables at once');
+      return [renameTable(stmt, tableOf(pairs[0]![0]!), pairs[0]![1]!)];
+    }
     default:
       return unsupported(stmt, `${String(n.type).toUpperCase()} statements`);
   }
@@ -92,6 +98,7 @@ function alterItem(stmt: MysqlStatement, table: TableInput, e: MysqlNode, flavou
         return unsupported(stmt, `ALTER TABLE … ${String(e.action).toUpperCase()} COLUMN`);
     }
   }
+  if (e.action === 'rename' && e.resource === 'table') return [renameTable(stmt, table, { table: e.table })];
   if (e.action === 'add' && e.resource === 'index') return [createIndex(stmt, table, e.index, false, e.definition ?? [])];
   if (e.action === 'drop' && e.resource === 'index') {
     return [{ kind: 'drop_index', index: typeof table === 'string' ? String(e.index) : { schema: table.schema, name: String(e.index) } }];
@@ -169,4 +176,11 @@ function foreignKey(d: MysqlNode, table: TableInput): IntentInput {
     ...(actions['on delete'] ? { onDelete: actions['on delete'] } : {}),
     ...(actions['on update'] ? { onUpdate: actions['on update'] } : {}),
   };
+}
+
+/** RENAME TABLE a TO b (within one database: the intent renames a table in place). */
+function renameTable(stmt: MysqlStatement, table: TableInput, target: MysqlNode): IntentInput {
+  const to = tableOf(target);
+  if (typeof to !== 'string' && (typeof table === 'string' || to.schema !== table.schema)) throw new PlanningError('moving a table to another database is not planned; rename it within its database', stmt.text);
+  return { kind: 'rename_table', table, to: typeof to === 'string' ? to : to.name };
 }
