@@ -82,3 +82,23 @@ describe('rename table on MariaDB', () => {
     expect(await tableCount(c, 'people')).toBe(1);
   });
 });
+
+describe('create table on MariaDB', () => {
+  const server = withMariadb();
+
+  it('one CREATE TABLE: the introspected table (keys, the foreign key and its implicit index, CHECK) is the planned one; rollback drops it; the constraints are enforced', async () => {
+    const db = await server.database();
+    const c = await db.connect();
+    await seedUsers(c);
+    const sql =
+      'CREATE TABLE orders (id bigint NOT NULL AUTO_INCREMENT PRIMARY KEY, user_id bigint NULL, code varchar(20) NOT NULL UNIQUE, total int NOT NULL DEFAULT 0, ' +
+      'CONSTRAINT orders_total_check CHECK (total >= 0), CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE) ENGINE=InnoDB';
+    const { plan, reports } = await planAndRunUnderTraffic(db, { sql });
+    expect(plan.steps.map((s) => s.kind)).toEqual(['ddl']);
+    expect(reports).toEqual([{ step: 1, rebuilt: false, rolledBackAndReapplied: true }]);
+    await c.query("INSERT INTO orders (user_id, code) VALUES (1, 'a')");
+    await expect(c.query("INSERT INTO orders (user_id, code) VALUES (1, 'a')")).rejects.toThrow(/Duplicate entry/);
+    await expect(c.query("INSERT INTO orders (user_id, code, total) VALUES (1, 'b', -1)")).rejects.toThrow(/CONSTRAINT `orders_total_check` failed/);
+    await expect(c.query("INSERT INTO orders (user_id, code) VALUES (999999, 'c')")).rejects.toThrow(/foreign key constraint fails/);
+  });
+});

@@ -23,6 +23,7 @@ import { dropConstraintRecipeMysql } from '../../intents/drop-constraint/mysql.j
 import { addUniqueConstraintRecipeMysql } from '../../intents/add-unique-constraint/mysql.js';
 import { dropTableRecipeMysql } from '../../intents/drop-table/mysql.js';
 import { renameTableRecipeMysql } from '../../intents/rename-table/mysql.js';
+import { createTableRecipeMysql } from '../../intents/create-table/mysql.js';
 
 /**
  * One planning for both flavours: the engine in the snapshot (mysql or mariadb, with its version)
@@ -46,8 +47,9 @@ function mysqlFamilyPlanning(flavour: 'mysql' | 'mariadb'): EnginePlanning {
         : [];
     },
     sqlToIntents: (sql) => mysqlSqlToIntents(sql, flavour),
-    planWithoutTable(_snapshot, intent, _options, statement) {
-      if (intent.kind === 'create_table' || intent.kind === 'add_enum_value' || intent.kind === 'remove_enum_value') throw notPlanned(intent, statement);
+    planWithoutTable(snapshot, intent, options, statement) {
+      if (intent.kind === 'create_table') return createTableRecipeMysql(snapshot, intent, options, statement);
+      if (intent.kind === 'add_enum_value' || intent.kind === 'remove_enum_value') throw notPlanned(intent, statement);
       return undefined;
     },
     recipeFor,

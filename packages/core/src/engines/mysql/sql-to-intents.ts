@@ -19,6 +19,7 @@ export const MYSQL_SUPPORTED: { kind: IntentInput['kind']; sql: string }[] = [
   { kind: 'set_default', sql: "(no SQL: node-sql-parser cannot read ALTER COLUMN … SET DEFAULT; the intent { kind: 'set_default', table, column, default })" },
   { kind: 'drop_default', sql: "(no SQL: node-sql-parser cannot read ALTER COLUMN … DROP DEFAULT; the intent { kind: 'drop_default', table, column })" },
   { kind: 'drop_constraint', sql: 'ALTER TABLE t DROP CONSTRAINT name | DROP CHECK name | DROP FOREIGN KEY name' },
+  { kind: 'create_table', sql: 'CREATE TABLE t (c type [NULL | NOT NULL] [DEFAULT …] [AUTO_INCREMENT] [PRIMARY KEY] [UNIQUE], …, [PRIMARY KEY (cols)], [UNIQUE KEY k (cols)], [CONSTRAINT c CHECK (…)], [CONSTRAINT f FOREIGN KEY (cols) REFERENCES p (cols) …]) [ENGINE=InnoDB]' },
   { kind: 'drop_table', sql: 'DROP TABLE t [, …]' },
   { kind: 'rename_table', sql: 'RENAME TABLE t TO new_name | ALTER TABLE t RENAME [TO] new_name' },
   { kind: 'add_unique_constraint', sql: "ALTER TABLE t ADD CONSTRAINT name UNIQUE (cols) (read as a unique index; the intent { kind: 'add_unique_constraint' } plans the same)" },
@@ -52,6 +53,7 @@ function statementToIntents(stmt: MysqlStatement, flavour: MysqlFlavour): Intent
       if (n.keyword === 'index') {
         return [createIndex(stmt, tableOf(n.table), n.index, n.index_type === 'unique', n.index_columns ?? [])];
       }
+      if (n.keyword === 'table') return [createTable(stmt, n, flavour)];
       return unsupported(stmt, `CREATE ${String(n.keyword ?? '').toUpperCase()}`);
     case 'drop':
       if (n.keyword === 'index') {
@@ -183,4 +185,60 @@ function renameTable(stmt: MysqlStatement, table: TableInput, target: MysqlNode)
   const to = tableOf(target);
   if (typeof to !== 'string' && (typeof table === 'string' || to.schema !== table.schema)) throw new PlanningError('moving a table to another database is not planned; rename it within its database', stmt.text);
   return { kind: 'rename_table', table, to: typeof to === 'string' ? to : to.name };
+}
+
+/** CREATE TABLE: columns, primary key, unique keys, CHECKs and foreign keys; what the intent cannot hold is refused by name. */
+function createTable(stmt: MysqlStatement, n: MysqlNode, flavour: MysqlFlavour): IntentInput {
+  if (n.temporary) return unsupported(stmt, 'CREATE TEMPORARY TABLE');
+  if (n.if_not_exists) return unsupported(stmt, 'CREATE TABLE IF NOT EXISTS (liveshift plans against the schema it knows)');
+  if (n.as || n.query_expr || n.like) return unsupported(stmt, 'CREATE TABLE … AS SELECT / LIKE');
+  for (const o of (n.table_options as MysqlNode[] | null) ?? []) {
+    if (!(String(o.keyword).toLowerCase() === 'engine' && String(o.value).toLowerCase() === 'innodb')) {
+      return unsupported(stmt, `the table option ${String(o.keyword).toUpperCase()} (only ENGINE=InnoDB is read; the server's defaults apply otherwise)`);
+    }
+  }
+  const columns: { name: string; type: string; nullable: boolean; default?: string; identity?: 'by default' }[] = [];
+  let primaryKey: { columns: string[] } | undefined;
+  const unique: { name?: string; columns: string[] }[] = [];
+  const checks: { name?: string; expr: string }[] = [];
+  const foreignKeys: IntentInput[] = [];
+  for (const d of n.create_definitions as MysqlNode[]) {
+    if (d.resource === 'column') {
+      // MySQL and MariaDB parse an inline REFERENCES and then ignore it: refused rather than silently dropped
+      if (d.reference_definition) return unsupported(stmt, 'an inline REFERENCES on a column (the server ignores it; write CONSTRAINT … FOREIGN KEY)');
+      const c = columnSpec(stmt, d, flavour);
+      const name = columnName(d.column);
+      columns.push({ name, type: c.type, nullable: c.nullable !== false && !d.primary_key, ...(c.default !== undefined ? { default: c.default } : {}), ...(d.auto_increment ? { identity: 'by default' as const } : {}) });
+      if (d.primary_key) primaryKey = { columns: [name] };
+      // an inline UNIQUE is an index named after the column
+      if (d.unique) unique.push({ name, columns: [name] });
+      continue;
+    }
+    if (d.resource === 'constraint') {
+      const type = String(d.constraint_type).toLowerCase();
+      const cols = () => ((d.definition as MysqlNode[]) ?? []).map((k) => {
+        if (k.type !== 'column_ref') unsupported(stmt, 'keys on expressions');
+        return columnName(k);
+      });
+      if (type === 'primary key') primaryKey = { columns: cols() };
+      else if (type.startsWith('unique')) unique.push({ ...(d.index ?? d.constraint ? { name: String(d.index ?? d.constraint) } : {}), columns: cols() });
+      else if (type === 'check') checks.push({ ...(d.constraint ? { name: String(d.constraint) } : {}), expr: ((d.definition as MysqlNode[]) ?? []).map((x) => expressionText(x, flavour)).join(' AND ') });
+      else if (type === 'foreign key') foreignKeys.push(foreignKey(d, ''));
+      else return unsupported(stmt, `${type.toUpperCase()} in CREATE TABLE`);
+      continue;
+    }
+    return unsupported(stmt, `a plain ${String(d.keyword ?? 'index').toUpperCase()} in CREATE TABLE (create the table, then the index with CREATE INDEX: a second step)`);
+  }
+  return {
+    kind: 'create_table',
+    table: tableOf((n.table as MysqlNode[])[0]!),
+    columns,
+    ...(primaryKey ? { primaryKey } : {}),
+    unique,
+    checks,
+    foreignKeys: foreignKeys.map((f) => {
+      const { kind: _k, table: _t, ...rest } = f as Extract<IntentInput, { kind: 'add_foreign_key' }>;
+      return rest;
+    }),
+  };
 }
