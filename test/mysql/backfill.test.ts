@@ -4,7 +4,8 @@ import type mysql from 'mysql2/promise';
 import type { Plan, Step } from '@liveshift/core';
 import { applyPlan, openMysqlSession, type BackfillProgress } from '@liveshift/runtime';
 import { FAST_TIMEOUTS, collectLog, planOf } from '../support/step-fixtures.js';
-import { withMariadb, type ScratchDatabase } from './mariadb.js';
+import { SEED_ROWS, seedUsers, withMariadb, type ScratchDatabase } from './mariadb.js';
+import { planAndRunUnderTraffic } from './step-by-step.js';
 
 /** `n = n + 1` with an always-true predicate: a batch run twice shows up as n = 2. */
 function incrementStep(table: string, keyColumns: string[], batchSize: number, overrides: Partial<Step> = {}): Step {
@@ -104,5 +105,23 @@ describe('a backfill by primary-key ranges on MariaDB', () => {
     await session.close();
     expect(text()).toMatch(/lock not granted within lock_wait_timeout 1s \(error 1205\) \(attempt 1 of 31\)/);
     expect(await countsByN(setup, 'items')).toEqual({ '1': 300 });
+  });
+});
+
+describe('backfill intent (UPDATE) on MariaDB', () => {
+  const server = withMariadb();
+
+  it('UPDATE … SET … WHERE runs as a backfill by key ranges under the workload; every targeted row gets its value, others are untouched; the given undo rolls it back', async () => {
+    const db = await server.database();
+    const c = await db.connect();
+    await seedUsers(c);
+    const { plan, reports } = await planAndRunUnderTraffic(db, {
+      intents: [{ kind: 'backfill', table: 'users', set: [{ column: 'email', expr: "CONCAT('filled', id, '@example.com')" }], where: 'email IS NULL', undo: ["UPDATE users SET email = NULL WHERE email LIKE 'filled%'"] }],
+    });
+    expect(plan.steps.map((s) => s.kind)).toEqual(['backfill']);
+    // rolled back (the undo) and run again by the step-by-step runner
+    expect(reports).toEqual([{ step: 1, rebuilt: false, rolledBackAndReapplied: true }]);
+    const [rows] = await c.query("SELECT SUM(email IS NULL) AS missing, SUM(email = CONCAT('filled', id, '@example.com')) AS filled, SUM(email = CONCAT('u', id, '@example.com')) AS kept FROM users WHERE id <= ?", [SEED_ROWS]);
+    expect(rows).toEqual([{ missing: '0', filled: String(SEED_ROWS / 10), kept: String(SEED_ROWS - SEED_ROWS / 10) }]);
   });
 });

@@ -24,6 +24,7 @@ import { addUniqueConstraintRecipeMysql } from '../../intents/add-unique-constra
 import { dropTableRecipeMysql } from '../../intents/drop-table/mysql.js';
 import { renameTableRecipeMysql } from '../../intents/rename-table/mysql.js';
 import { createTableRecipeMysql } from '../../intents/create-table/mysql.js';
+import { updateBackfillRecipeMysql } from '../../intents/update-backfill/mysql.js';
 
 /**
  * One planning for both flavours: the engine in the snapshot (mysql or mariadb, with its version)
@@ -105,6 +106,8 @@ function recipeFor(ctx: RecipeContext, intent: Intent): RecipeResult {
       return dropTableRecipeMysql(ctx, intent);
     case 'rename_table':
       return renameTableRecipeMysql(ctx, intent);
+    case 'backfill':
+      return updateBackfillRecipeMysql(ctx, intent);
     default:
       throw notPlanned(intent, ctx.statement);
   }

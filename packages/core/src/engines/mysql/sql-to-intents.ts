@@ -21,6 +21,7 @@ export const MYSQL_SUPPORTED: { kind: IntentInput['kind']; sql: string }[] = [
   { kind: 'drop_constraint', sql: 'ALTER TABLE t DROP CONSTRAINT name | DROP CHECK name | DROP FOREIGN KEY name' },
   { kind: 'create_table', sql: 'CREATE TABLE t (c type [NULL | NOT NULL] [DEFAULT …] [AUTO_INCREMENT] [PRIMARY KEY] [UNIQUE], …, [PRIMARY KEY (cols)], [UNIQUE KEY k (cols)], [CONSTRAINT c CHECK (…)], [CONSTRAINT f FOREIGN KEY (cols) REFERENCES p (cols) …]) [ENGINE=InnoDB]' },
   { kind: 'drop_table', sql: 'DROP TABLE t [, …]' },
+  { kind: 'backfill', sql: 'UPDATE t SET c = expr [, …] [WHERE predicate]' },
   { kind: 'rename_table', sql: 'RENAME TABLE t TO new_name | ALTER TABLE t RENAME [TO] new_name' },
   { kind: 'add_unique_constraint', sql: "ALTER TABLE t ADD CONSTRAINT name UNIQUE (cols) (read as a unique index; the intent { kind: 'add_unique_constraint' } plans the same)" },
 ];
@@ -65,6 +66,19 @@ function statementToIntents(stmt: MysqlStatement, flavour: MysqlFlavour): Intent
         return (n.name as MysqlNode[]).map((t) => ({ kind: 'drop_table' as const, table: tableOf(t) }));
       }
       return unsupported(stmt, `DROP ${String(n.keyword ?? '').toUpperCase()}`);
+    case 'update': {
+      const tables = n.table as MysqlNode[];
+      if (tables.length !== 1 || tables[0]!.join) return unsupported(stmt, 'a multi-table UPDATE');
+      if (n.orderby || n.limit) return unsupported(stmt, 'UPDATE … ORDER BY / LIMIT (the backfill goes by primary-key ranges)');
+      return [
+        {
+          kind: 'backfill',
+          table: tableOf(tables[0]!),
+          set: (n.set as MysqlNode[]).map((a) => ({ column: String(a.column), expr: expressionText(a.value, flavour) })),
+          ...(n.where ? { where: expressionText(n.where, flavour) } : {}),
+        },
+      ];
+    }
     case 'rename': {
       const pairs = n.table as MysqlNode[][];
       if (pairs.length !== 1) return unsupported(stmt, 'RENAME TABLE of several tables at once');
