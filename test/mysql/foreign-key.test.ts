@@ -37,3 +37,27 @@ describe('add foreign key on MariaDB', () => {
     expect(Number((fks as { n: unknown }[])[0]!.n)).toBe(0);
   });
 });
+
+describe('add reference column on MariaDB', () => {
+  const server = withMariadb();
+
+  it('the column (instant), its index, the orphan check, the key in place: each step accepted under the workload and rolled back; the new column then only takes existing users', async () => {
+    const db = await server.database();
+    const c = await db.connect();
+    await seedUsers(c);
+    await seedOrders(c);
+    const { plan, reports } = await planAndRunUnderTraffic(
+      db,
+      { intents: [{ kind: 'add_reference_column', table: 'orders', column: { name: 'buyer_id', type: 'bigint' }, references: { table: 'users' }, onDelete: 'set null' }] },
+      { application: () => shop },
+    );
+    expect(plan.steps.map((s) => s.kind)).toEqual(['ddl', 'ddl', 'validate', 'ddl']);
+    expect(reports.filter((r) => r.observedMdl).map((r) => r.observedMdl)).toEqual(['MDL_SHARED_UPGRADABLE', 'MDL_SHARED_UPGRADABLE', 'MDL_SHARED_UPGRADABLE']);
+    expect(reports.map((r) => r.rolledBackAndReapplied)).toEqual([true, true, false, true]);
+    await c.query('UPDATE orders SET buyer_id = 7 WHERE id = 1');
+    await expect(c.query('UPDATE orders SET buyer_id = 999999 WHERE id = 2')).rejects.toThrow(/foreign key constraint fails/);
+    await c.query('DELETE FROM users WHERE id = 7');
+    const [rows] = await c.query('SELECT buyer_id FROM orders WHERE id = 1');
+    expect(rows).toEqual([{ buyer_id: null }]);
+  });
+});

@@ -25,6 +25,7 @@ import { dropTableRecipeMysql } from '../../intents/drop-table/mysql.js';
 import { renameTableRecipeMysql } from '../../intents/rename-table/mysql.js';
 import { createTableRecipeMysql } from '../../intents/create-table/mysql.js';
 import { updateBackfillRecipeMysql } from '../../intents/update-backfill/mysql.js';
+import { addReferenceColumnRecipeMysql } from '../../intents/add-reference-column/mysql.js';
 
 /**
  * One planning for both flavours: the engine in the snapshot (mysql or mariadb, with its version)
@@ -108,6 +109,8 @@ function recipeFor(ctx: RecipeContext, intent: Intent): RecipeResult {
       return renameTableRecipeMysql(ctx, intent);
     case 'backfill':
       return updateBackfillRecipeMysql(ctx, intent);
+    case 'add_reference_column':
+      return addReferenceColumnRecipeMysql(ctx, intent);
     default:
       throw notPlanned(intent, ctx.statement);
   }

@@ -22,6 +22,7 @@ export const MYSQL_SUPPORTED: { kind: IntentInput['kind']; sql: string }[] = [
   { kind: 'create_table', sql: 'CREATE TABLE t (c type [NULL | NOT NULL] [DEFAULT …] [AUTO_INCREMENT] [PRIMARY KEY] [UNIQUE], …, [PRIMARY KEY (cols)], [UNIQUE KEY k (cols)], [CONSTRAINT c CHECK (…)], [CONSTRAINT f FOREIGN KEY (cols) REFERENCES p (cols) …]) [ENGINE=InnoDB]' },
   { kind: 'drop_table', sql: 'DROP TABLE t [, …]' },
   { kind: 'backfill', sql: 'UPDATE t SET c = expr [, …] [WHERE predicate]' },
+  { kind: 'add_reference_column', sql: "(the intent { kind: 'add_reference_column', … }; in SQL: ADD COLUMN, then ADD CONSTRAINT … FOREIGN KEY as a second statement)" },
   { kind: 'rename_table', sql: 'RENAME TABLE t TO new_name | ALTER TABLE t RENAME [TO] new_name' },
   { kind: 'add_unique_constraint', sql: "ALTER TABLE t ADD CONSTRAINT name UNIQUE (cols) (read as a unique index; the intent { kind: 'add_unique_constraint' } plans the same)" },
 ];
@@ -95,7 +96,12 @@ function alterItem(stmt: MysqlStatement, table: TableInput, e: MysqlNode, flavou
   if (e.resource === 'column') {
     switch (e.action) {
       case 'add': {
-        if (e.reference_definition) return unsupported(stmt, 'ADD COLUMN … REFERENCES');
+        if (e.reference_definition) {
+          throw new PlanningError(
+            "ADD COLUMN … REFERENCES: MySQL and MariaDB parse an inline REFERENCES and silently ignore it, so liveshift does not read it either. Write the column and the key as two statements (ALTER TABLE t ADD COLUMN c type; ALTER TABLE t ADD CONSTRAINT name FOREIGN KEY (c) REFERENCES p (id)), or give the intent { kind: 'add_reference_column', table, column, references }",
+            stmt.text,
+          );
+        }
         const c = columnSpec(stmt, e, flavour);
         return [{ kind: 'add_column', table, column: { name: columnName(e.column), type: c.type, nullable: c.nullable !== false, ...(c.default !== undefined ? { default: { expr: c.default } } : {}) } }];
       }
