@@ -1,4 +1,4 @@
-import { ENGINE_LABELS } from '../schema/snapshot.js';
+import { ENGINE_LABELS, type EngineName } from '../schema/snapshot.js';
 import type { Intent } from '../intents/types.js';
 import type { LockClaim, Plan, Rollback, Step, TableFacts, Timeouts } from '../plan/types.js';
 
@@ -145,12 +145,21 @@ export function describeLock(lock: LockClaim, kind: Step['kind'] = 'app'): strin
   return `${algorithm}${lock.mode}${on}; ${DURATION_WORDS[lock.duration]}; ${describeBlocking(lock)}${also}`;
 }
 
-export function describeTimeouts(t: Timeouts): string {
+/** What each engine calls its bounded lock wait, the error that ends one, and its statement time limit. */
+export const LOCK_WAIT_NAMES: Record<EngineName, { wait: string; error: string; statement?: string }> = {
+  postgres: { wait: 'lock_timeout', error: 'SQLSTATE 55P03', statement: 'statement_timeout' },
+  mysql: { wait: 'lock_wait_timeout', error: 'error 1205' },
+  mariadb: { wait: 'lock_wait_timeout', error: 'error 1205' },
+  sqlite: { wait: 'busy_timeout', error: 'SQLITE_BUSY' },
+};
+
+export function describeTimeouts(t: Timeouts, engine: EngineName = 'postgres'): string {
+  const names = LOCK_WAIT_NAMES[engine];
   const retry =
     t.retries === 0
       ? 'no retry'
-      : `retried up to ${t.retries} times on lock timeout (SQLSTATE 55P03), backoff ${formatMs(t.initialBackoffMs)} doubling to ${formatMs(t.maxBackoffMs)}`;
-  return `lock_timeout ${formatMs(t.lockTimeoutMs)} per attempt, ${retry}; statement_timeout ${formatMs(t.statementTimeoutMs)}`;
+      : `retried up to ${t.retries} times on lock timeout (${names.error}), backoff ${formatMs(t.initialBackoffMs)} doubling to ${formatMs(t.maxBackoffMs)}`;
+  return `${names.wait} ${formatMs(t.lockTimeoutMs)} per attempt, ${retry}${names.statement ? `; ${names.statement} ${formatMs(t.statementTimeoutMs)}` : ''}`;
 }
 
 export function describeRollback(rollback: Rollback): string {

@@ -30,7 +30,7 @@ export function renderMarkdown(plan: Plan): string {
   out.push('| | |', '|---|---|');
   if (plan.intents.length === 1) out.push(row('Intent', code(describeIntent(plan.intents[0]!))));
   else plan.intents.forEach((intent, i) => out.push(row(`Intent ${i + 1}`, code(describeIntent(intent)))));
-  out.push(row('Engine', `${engineLabel(plan)} (server_version_num ${plan.engine.versionNum})`));
+  out.push(row('Engine', plan.engine.name === 'postgres' ? `${engineLabel(plan)} (server_version_num ${plan.engine.versionNum})` : engineLabel(plan)));
   out.push(row('Steps', `${plan.steps.length} in ${plan.releases.length} release${plan.releases.length === 1 ? '' : 's'}`));
   out.push(row('Last reversible step', plan.lastReversibleStep === null ? 'none: no step can be undone' : `step ${plan.lastReversibleStep}`));
   out.push(
@@ -94,7 +94,7 @@ function renderStep(plan: Plan, step: Step): string[] {
   out.push(row('Lock', describeLock(step.lock, step.kind)));
   if (step.kind !== 'app') {
     out.push(row('Transaction', step.transactional ? 'runs in one transaction' : 'runs outside a transaction (cannot run inside one)'));
-    out.push(row('Timeouts', step.timeouts ? describeTimeouts(step.timeouts) : 'none (takes no lock that waits on other sessions)'));
+    out.push(row('Timeouts', step.timeouts ? describeTimeouts(step.timeouts, plan.engine.name) : 'none (takes no lock that waits on other sessions)'));
   }
   if (step.estimate) {
     const e = step.estimate;

@@ -153,3 +153,24 @@ describe('renderJson', () => {
     expect(parsePlanJson(json)).toEqual(plan);
   });
 });
+
+describe('renderings name each engine\'s own lock wait', () => {
+  const on = (name: Plan['engine']['name'], version: string, versionNum: number): Plan => ({ ...plan, engine: { name, version, versionNum } });
+
+  it.each([
+    ['sqlite', '3.45.1', 3045001, 'SQLite 3.45.1', 'busy_timeout 2 s per attempt, retried up to 10 times on lock timeout (SQLITE_BUSY)'],
+    ['mariadb', '10.11.19', 101119, 'MariaDB 10.11.19', 'lock_wait_timeout 2 s per attempt, retried up to 10 times on lock timeout (error 1205)'],
+  ] as const)('%s', (name, version, versionNum, label, timeouts) => {
+    const md = renderMarkdown(on(name, version, versionNum));
+    expect(md).toContain(`| Engine | ${label} |`);
+    expect(mdSection(md, 1)).toContain(timeouts);
+    // the caveats are the recipe's own text; the renderer's words are the engine line and the timeouts
+    expect(md).not.toContain('server_version_num');
+    const timeoutRows = md.split('\n').filter((l) => l.startsWith('| Timeouts |'));
+    expect(timeoutRows.length).toBeGreaterThan(0);
+    for (const row of timeoutRows) expect(row).not.toMatch(/lock_timeout|statement_timeout|SQLSTATE/);
+    const text = renderText(on(name, version, versionNum));
+    expect(textBlock(text, 1)).toContain(`${timeouts.split(' per attempt')[0]} × 11 attempts`);
+    for (const line of text.split('\n').filter((l) => /^\s*timeout\s/.test(l))) expect(line).not.toMatch(/lock_timeout|statement_timeout/);
+  });
+});

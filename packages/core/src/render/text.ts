@@ -5,6 +5,7 @@ import {
   describeRollback,
   describeRows,
   engineLabel,
+  LOCK_WAIT_NAMES,
   formatBytes,
   formatCount,
   formatExpected,
@@ -74,11 +75,13 @@ function renderStep(plan: Plan, step: Step, c: Colors): string[] {
     line('deploy', step.instruction);
   } else {
     const also = step.lock.alsoLocks?.length ? `; also ${step.lock.alsoLocks.map((a) => `${a.mode} on ${a.table}`).join(', ')}` : '';
-    const lock = step.lock.mode === 'none' ? 'no table lock' : `${step.lock.mode} on ${step.lock.tables.join(', ')}, ${step.lock.duration}; ${describeBlocking(step.lock)}${also}`;
+    const algorithm = step.lock.algorithm ? `ALGORITHM=${step.lock.algorithm}, ` : '';
+    const lock = step.lock.mode === 'none' ? 'no table lock' : `${algorithm}${step.lock.mode} on ${step.lock.tables.join(', ')}, ${step.lock.duration}; ${describeBlocking(step.lock)}${also}`;
     line('lock', lock + (step.transactional ? '' : '; no transaction'));
     if (step.timeouts) {
       const t = step.timeouts;
-      line('timeout', `lock_timeout ${formatMs(t.lockTimeoutMs)} × ${t.retries + 1} attempts` + (t.statementTimeoutMs ? `, statement_timeout ${formatMs(t.statementTimeoutMs)}` : ''));
+      const names = LOCK_WAIT_NAMES[plan.engine.name];
+      line('timeout', `${names.wait} ${formatMs(t.lockTimeoutMs)} × ${t.retries + 1} attempts` + (t.statementTimeoutMs && names.statement ? `, ${names.statement} ${formatMs(t.statementTimeoutMs)}` : ''));
     }
     if (step.sql.length > 0) line('sql', sqlScript(step.sql));
   }
