@@ -1,13 +1,52 @@
 import { describe, expect, it } from 'vitest';
 import { planChange } from '../../planner.js';
 import { planViolations } from '../../plan/invariants.js';
-import { MARIADB_10_11, MYSQL_8_0_36, mysqlSnapshot, mysqlUsersTable } from '../../intents/mysql-fixtures.test-support.js';
+import type { IntentInput } from '../../intents/types.js';
+import { MARIADB_10_11, MYSQL_8_0_36, mysqlOrdersTable, mysqlSnapshot, mysqlUsersTable } from '../../intents/mysql-fixtures.test-support.js';
+import { MYSQL_SUPPORTED } from './sql-to-intents.js';
 import { mysqlType } from './column-type.js';
 
 describe('MySQL/MariaDB planning', () => {
   it('an intent with no MySQL/MariaDB plan gets a PlanningError naming the plans that exist', async () => {
-    await expect(planChange({ intents: [{ kind: 'drop_table', table: 'users' }] }, mysqlSnapshot(MARIADB_10_11))).rejects.toThrow(/drop_table is not planned on MySQL\/MariaDB yet.*add_column, rename_column, create_index/s);
-    await expect(planChange({ sql: 'RENAME TABLE users TO people' }, mysqlSnapshot(MARIADB_10_11))).rejects.toThrow(/not planned on MySQL\/MariaDB yet/);
+    await expect(planChange({ intents: [{ kind: 'add_primary_key', table: 'users', columns: ['email'] }] }, mysqlSnapshot(MARIADB_10_11))).rejects.toThrow(/add_primary_key is not planned on MySQL\/MariaDB yet.*add_column, rename_column, create_index/s);
+    await expect(planChange({ sql: 'ALTER TABLE users ADD PRIMARY KEY (email)' }, mysqlSnapshot(MARIADB_10_11))).rejects.toThrow(/not planned on MySQL\/MariaDB yet/);
+  });
+
+  it('the list in that error is true: every kind it names plans, and the kinds it leaves out are refused', async () => {
+    const orders = mysqlOrdersTable({
+      constraints: [...mysqlOrdersTable().constraints, { name: 'orders_total_check', type: 'check', columns: ['total'], definition: 'CHECK (total >= 0)', validated: true, references: null }],
+    });
+    const users = mysqlUsersTable({ columns: [...mysqlUsersTable().columns, { name: 'score', type: 'int(11)', nullable: false, default: '0' }] });
+    const snap = mysqlSnapshot(MARIADB_10_11, users, orders);
+    const sample: Record<string, IntentInput> = {
+      add_column: { kind: 'add_column', table: 'users', column: { name: 'a', type: 'int' } },
+      rename_column: { kind: 'rename_column', table: 'users', from: 'email', to: 'mail' },
+      create_index: { kind: 'create_index', table: 'users', columns: ['email'] },
+      drop_index: { kind: 'drop_index', index: { schema: 'app', name: 'PRIMARY' } },
+      drop_column: { kind: 'drop_column', table: 'users', column: 'email' },
+      set_not_null: { kind: 'set_not_null', table: 'users', column: 'email' },
+      change_column_type: { kind: 'change_column_type', table: 'users', column: 'score', type: 'bigint' },
+      add_foreign_key: { kind: 'add_foreign_key', table: 'orders', columns: ['user_id'], references: { table: 'users' } },
+      add_check: { kind: 'add_check', table: 'users', expression: 'score >= 0' },
+      drop_not_null: { kind: 'drop_not_null', table: 'users', column: 'score' },
+      set_default: { kind: 'set_default', table: 'users', column: 'score', default: '1' },
+      drop_default: { kind: 'drop_default', table: 'users', column: 'score' },
+      drop_constraint: { kind: 'drop_constraint', table: 'orders', name: 'orders_total_check' },
+      add_unique_constraint: { kind: 'add_unique_constraint', table: 'users', columns: ['email'] },
+      create_table: { kind: 'create_table', table: 'items', columns: [{ name: 'id', type: 'bigint', nullable: false }], primaryKey: { columns: ['id'] } },
+      drop_table: { kind: 'drop_table', table: 'orders' },
+      rename_table: { kind: 'rename_table', table: 'orders', to: 'purchases' },
+      backfill: { kind: 'backfill', table: 'users', set: [{ column: 'email', expr: "''" }], where: 'email IS NULL' },
+      add_reference_column: { kind: 'add_reference_column', table: 'orders', column: { name: 'buyer_id', type: 'bigint(20)' }, references: { table: 'users' } },
+    };
+    expect(Object.keys(sample).sort()).toEqual(MYSQL_SUPPORTED.map((s) => s.kind).sort());
+    for (const intent of Object.values(sample)) {
+      // a PlanningError about the change itself is fine here (e.g. drop_index of PRIMARY); "not planned" is not
+      await planChange({ intents: [intent] }, snap).catch((error: Error) => expect(error.message, intent.kind).not.toMatch(/not planned on MySQL\/MariaDB/));
+    }
+    for (const intent of [{ kind: 'reindex', table: 'users' }, { kind: 'add_enum_value', type: 'mood', value: 'x' }] as IntentInput[]) {
+      await expect(planChange({ intents: [intent] }, snap)).rejects.toThrow(/not planned on MySQL\/MariaDB yet/);
+    }
   });
 
   it('a table that is not InnoDB is refused: no online DDL there', async () => {
