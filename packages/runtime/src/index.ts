@@ -16,7 +16,7 @@ export { openSqlite, sqlitePath, journalMode } from './sqlite/open.js';
 export { introspectSqlite, sqliteEngineInfo } from './sqlite/introspect.js';
 export { SQLITE_STATE_TABLE, SQLITE_STATE_TABLE_DDL } from './sqlite/state.js';
 export { executeRollbackWith, rollbackWaitingMessage } from './rollback.js';
-export { startEmbeddedPostgres, embeddedBinDir } from './embedded-server.js';
+export { startEmbeddedPostgres, embeddedBinDir, embeddedPostgresPackageDir } from './embedded-server.js';
 export type { EmbeddedPostgres, EmbeddedPostgresOptions } from './embedded-server.js';
 export { introspectPostgres, engineInfo } from './postgres/introspect.js';
 export { executeStatements } from './postgres/execute-ddl.js';

