@@ -13,7 +13,8 @@ import type { RecipeContext } from '../context.js';
 /**
  * Dropping a constraint on MySQL/MariaDB is metadata only, with the way back differing per kind:
  * - CHECK: DROP CONSTRAINT (MariaDB) / DROP CHECK (MySQL); MariaDB [E]: ALGORITHM=INSTANT (MDEV-16331);
- *   MySQL: INPLACE (the manual lists no instant drop). Re-adding an enforced CHECK reads every row with
+ *   MySQL: INPLACE, which the online DDL tables do not list for CHECK at all (not run here: a server that
+ *   refuses it fails the step with error 1845/1846, changing nothing). Re-adding an enforced CHECK reads every row with
  *   writes blocked (see add_check), so there is no online rollback: the step is the point of no return.
  * - FOREIGN KEY: DROP FOREIGN KEY; MariaDB [E]: INSTANT; MySQL manual: in place, metadata only. The
  *   index the key used stays. Rollback re-adds it in place with foreign_key_checks = 0 for the
@@ -55,7 +56,12 @@ export function dropConstraintRecipeMysql(ctx: RecipeContext, intent: DropConstr
               reason: `re-adding CHECK ${k.name} reads every row with writes blocked (there is no NOT VALID on MySQL/MariaDB); plan add_check to bring it back through an online schema change tool`,
               dataLost: `no rows; only the rule ${k.definition}, which rows written after this step need not satisfy`,
             },
-            caveats: [`Metadata only (ALGORITHM=${algorithm}): no row is read.${sourceLabel(ctx.engine)}`, `From here on the server no longer enforces ${k.definition}.`],
+            caveats: [
+              mariadb
+                ? `Metadata only (ALGORITHM=INSTANT, MDEV-16331): no row is read.`
+                : `ALGORITHM=INPLACE: the MySQL manual's online DDL tables do not list dropping a CHECK; liveshift states INPLACE so that a server which would copy the table refuses instead (error 1845/1846, nothing changed).${sourceLabel(ctx.engine)}`,
+              `From here on the server no longer enforces ${k.definition}.`,
+            ],
             changes: [{ op: 'drop_constraint', table: ctx.ref, constraint: k.name }],
           }),
         ],
