@@ -49,6 +49,13 @@ describe('defaults, NOT NULL, constraints and unique keys on MariaDB', () => {
     // rows written before keep their values
     expect(await one(c, 'SELECT score FROM users WHERE id = 5')).toBe(5);
 
+    // a string default: MariaDB prints it quoted, and the checkpoint compares it exactly
+    const text = await planAndRunUnderTraffic(db, { intents: [{ kind: 'set_default', table: 'users', column: 'email', default: "'none@example.com'" }] });
+    expect(text.plan.steps[0]!.checkpoint!.sql).toMatch(/COLUMN_DEFAULT = '''none@example.com'''$/);
+    expect(text.reports).toEqual([{ step: 1, observedMdl: 'MDL_SHARED_UPGRADABLE', rebuilt: false, rolledBackAndReapplied: true }]);
+    await c.query("INSERT INTO users (full_name) VALUES ('no email')");
+    expect(await one(c, "SELECT email FROM users WHERE full_name = 'no email'")).toBe('none@example.com');
+
     const dropped = await planAndRunUnderTraffic(db, { intents: [{ kind: 'drop_default', table: 'users', column: 'score' }] }, { application: () => writesScore });
     expect(dropped.reports).toEqual([{ step: 1, observedMdl: 'MDL_SHARED_UPGRADABLE', rebuilt: false, rolledBackAndReapplied: true }]);
     await expect(c.query("INSERT INTO users (full_name) VALUES ('no score')")).rejects.toThrow(/doesn't have a default value/);

@@ -60,3 +60,19 @@ export function relationExists(ref: TableRef, exists: boolean, kind: 'table' | '
     expected: exists ? 1 : 0,
   };
 }
+
+const INTEGER_TYPE = /^(tinyint|smallint|mediumint|int|integer|bigint)\b/i;
+const TEXT_TYPE = /^(char|varchar|tinytext|text|mediumtext|longtext)\b/i;
+
+/**
+ * The column's default is `expr`, where both servers print it predictably: an integer literal on an
+ * integer column, a plain quoted string on a character column (MariaDB prints the literal as written,
+ * MySQL the bare value). Anything else is checked only for having a default (columnHasDefault).
+ */
+export function columnDefaultIs(ref: TableRef, name: string, columnType: string, expr: string, flavour: 'mysql' | 'mariadb'): Checkpoint {
+  const integer = /^-?\d+$/.test(expr) && INTEGER_TYPE.test(columnType);
+  const text = /^'[^'\\]*'$/.test(expr) && TEXT_TYPE.test(columnType);
+  if (!integer && !text) return columnHasDefault(ref, name, true, flavour);
+  const shown = text && flavour === 'mysql' ? expr.slice(1, -1) : expr;
+  return { description: `column ${name} defaults to ${expr}`, sql: `SELECT COUNT(*) ${column(ref, name)} AND COLUMN_DEFAULT = ${quoteLiteral(shown)}`, expected: 1 };
+}

@@ -11,12 +11,16 @@ describe('set default on MySQL/MariaDB', () => {
     expect(plan.steps[0]!.sql).toEqual(['ALTER TABLE `app`.`users` ALTER COLUMN `score` SET DEFAULT 5, ALGORITHM=INSTANT, LOCK=NONE']);
     expect(plan.steps[0]!.lock).toMatchObject({ mode: 'LOCK=NONE', algorithm: 'INSTANT', duration: 'brief' });
     expect(plan.steps[0]!.rollback).toMatchObject({ kind: 'sql', sql: ['ALTER TABLE `app`.`users` ALTER COLUMN `score` SET DEFAULT 0, ALGORITHM=INSTANT, LOCK=NONE'] });
+    // MariaDB prints an integer default as written
+    expect(plan.steps[0]!.checkpoint!.sql).toMatch(/AND COLUMN_DEFAULT = '5'$/);
   });
 
   it('MySQL: INSTANT without a LOCK clause (MySQL accepts only LOCK=DEFAULT with it); no previous default → rollback drops it', async () => {
     const plan = await planChange({ intents: [{ kind: 'set_default', table: 'users', column: 'email', default: "'none'" }] }, mysqlSnapshot(MYSQL_8_0_36));
     expect(plan.steps[0]!.sql).toEqual(["ALTER TABLE `app`.`users` ALTER COLUMN `email` SET DEFAULT 'none', ALGORITHM=INSTANT"]);
     expect(plan.steps[0]!.rollback).toMatchObject({ sql: ['ALTER TABLE `app`.`users` ALTER COLUMN `email` DROP DEFAULT, ALGORITHM=INSTANT'] });
+    // MySQL prints a string default without its quotes
+    expect(plan.steps[0]!.checkpoint!.sql).toMatch(/AND COLUMN_DEFAULT = 'none'$/);
   });
 
   it('the invariants still read the clauses of the statement the parser cannot: a lock claim that disagrees is reported', async () => {

@@ -5,7 +5,7 @@ import type { SetDefaultIntent } from '../types.js';
 import { PlanningError } from '../../errors.js';
 import { flavourOf, hasMysqlCapability, sourceLabel } from '../../engines/mysql/capabilities.js';
 import { isConstantDefault, refuseGenerated } from '../../engines/mysql/column-definition.js';
-import { columnHasDefault } from '../../engines/mysql/catalog-checks.js';
+import { columnDefaultIs, columnHasDefault } from '../../engines/mysql/catalog-checks.js';
 import { quoteIdent } from '../../engines/mysql/quote.js';
 import { mysqlDdlStep } from '../../engines/mysql/ddl-step.js';
 import { requireColumn, type RecipeContext } from '../context.js';
@@ -55,7 +55,7 @@ export function mysqlDefaultStep(ctx: RecipeContext, col: ColumnSchema, expr: st
     algorithm,
     lock: 'LOCK=NONE',
     duration: 'brief',
-    checkpoint: columnHasDefault(ctx.ref, col.name, expr !== null, flavour),
+    checkpoint: expr === null ? columnHasDefault(ctx.ref, col.name, false, flavour) : columnDefaultIs(ctx.ref, col.name, col.type, expr, flavour),
     rollback: {
       spec: defaultSpec(col.name, col.default === null ? null : restatable(ctx, col.default)),
       algorithm,
