@@ -37,7 +37,17 @@ function unsupported(stmt: MysqlStatement, what: string): never {
 
 /** Naive MySQL/MariaDB DDL → intents, through the real parser. */
 export function mysqlSqlToIntents(sql: string, flavour: MysqlFlavour = 'mariadb'): SourcedIntent[] {
-  const statements = parseMysql(sql, flavour);
+  let statements: MysqlStatement[];
+  try {
+    statements = parseMysql(sql, flavour);
+  } catch (error) {
+    if (!(error instanceof PlanningError)) throw error;
+    // the one common form the parser misses: say what to give instead
+    throw new PlanningError(
+      `${error.message.split('\n')[0]}\n  (The SQL parser, node-sql-parser, cannot read ALTER TABLE … ALTER [COLUMN] c SET DEFAULT … / DROP DEFAULT: give those as the intent { kind: 'set_default', table, column, default } or { kind: 'drop_default', table, column } in a YAML/JSON file.)`,
+      sql.trim(),
+    );
+  }
   if (!statements.length) throw new PlanningError('no SQL statement given', sql.trim());
   return statements.flatMap((stmt) => statementToIntents(stmt, flavour).map((intent) => ({ intent, statement: stmt.text })));
 }

@@ -40,6 +40,10 @@ describe('set default on MySQL/MariaDB', () => {
     await expect(planChange({ intents: [{ kind: 'set_default', table: 'users', column: 'score', default: '0' }] }, mysqlSnapshot(MARIADB_10_11, withScore))).rejects.toThrow(/already defaults to 0/);
   });
 
+  it('ALTER COLUMN … SET DEFAULT, which the SQL parser cannot read, is refused naming the intent to give instead', async () => {
+    await expect(planChange({ sql: 'ALTER TABLE users ALTER COLUMN score SET DEFAULT 5' }, mysqlSnapshot(MARIADB_10_11, withScore))).rejects.toThrow(/cannot read this as MariaDB SQL[^]*kind: 'set_default'/);
+  });
+
   it('MODIFY … DEFAULT points to the set_default intent', async () => {
     await expect(planChange({ sql: 'ALTER TABLE users MODIFY score int NOT NULL DEFAULT 5' }, mysqlSnapshot(MARIADB_10_11, withScore))).rejects.toThrow(/kind: 'set_default'/);
   });
