@@ -2,10 +2,10 @@ import type { Checkpoint, LockClaim, Rollback, SchemaChange } from '../../plan/t
 import type { StepDraft } from '../../plan/draft.js';
 import type { TableRef } from '../../schema/snapshot.js';
 import type { RecipeContext } from '../../intents/context.js';
-import { formatBytes, scanSeconds } from '../postgres/size.js';
 import { databaseWriteLock, READ_CHECK_CAVEAT, WRITE_LOCK_CAVEAT } from './locks.js';
 import { busyTimeouts } from './timeouts.js';
 import { quoteIdent, quoteLiteral, tableSql } from './quote.js';
+import { readOnlyStep } from '../../intents/read-only-check/postgres.js';
 
 /** The SQLite step shapes every recipe uses: one write transaction, a batched backfill, a read-only check. */
 
@@ -72,23 +72,13 @@ export function backfillStep(
   };
 }
 
-/** A step that only reads: its checkpoint is the whole step. */
+/** A step that only reads: its checkpoint is the whole step; SQLite readers take no lock a writer waits for. */
 export function readCheckStep(ctx: RecipeContext, spec: { release: number; title: string; checkpoint: Checkpoint; caveats: string[] }): StepDraft {
-  return {
-    release: spec.release,
-    title: spec.title,
-    kind: 'validate',
-    instruction: '',
-    sql: [],
-    transactional: true,
+  return readOnlyStep(ctx, {
+    ...spec,
     lock: { mode: 'none', tables: [ctx.tableName], blocksReads: false, blocksWrites: false, duration: 'scan' },
-    timeouts: null,
-    checkpoint: spec.checkpoint,
-    rollback: { kind: 'none', reason: 'read-only check' },
     caveats: [...spec.caveats, READ_CHECK_CAVEAT],
-    estimate: { rows: ctx.rows, seconds: scanSeconds(ctx.table.sizeBytes), basis: `one scan of ${formatBytes(ctx.table.sizeBytes)}; machine-dependent` },
-    changes: [],
-  };
+  });
 }
 
 /** Checkpoints over the pragma table-valued functions (they read the schema, no table rows). */

@@ -1,16 +1,17 @@
-import type { Checkpoint } from '../../plan/types.js';
+import type { Checkpoint, LockClaim } from '../../plan/types.js';
 import type { StepDraft } from '../../plan/draft.js';
 import { lockClaim } from '../../engines/postgres/locks.js';
 import { formatBytes, scanSeconds } from '../../engines/postgres/size.js';
 import type { RecipeContext } from '../context.js';
 
 /**
- * A step that only reads: its checkpoint query is the whole step (a parity or duplicate check
- * before a change that depends on it). One scan under ACCESS SHARE, which blocks nothing but DDL.
+ * A step that only reads, on any engine: its checkpoint query is the whole step (a parity,
+ * duplicate, orphan or NULL check before a change that depends on it). Each engine supplies the
+ * lock its plain read takes; the estimate is one scan of the table.
  */
-export function readOnlyCheckStep(
+export function readOnlyStep(
   ctx: RecipeContext,
-  spec: { release: number; title: string; checkpoint: Checkpoint; caveats: string[]; scanBasis?: string },
+  spec: { release: number; title: string; checkpoint: Checkpoint; caveats: string[]; lock: LockClaim; scanBasis?: string },
 ): StepDraft {
   return {
     release: spec.release,
@@ -19,7 +20,7 @@ export function readOnlyCheckStep(
     instruction: '',
     sql: [],
     transactional: true,
-    lock: lockClaim('ACCESS SHARE', [ctx.tableName], 'scan'),
+    lock: spec.lock,
     timeouts: null,
     checkpoint: spec.checkpoint,
     rollback: { kind: 'none', reason: 'read-only check' },
@@ -31,4 +32,15 @@ export function readOnlyCheckStep(
     },
     changes: [],
   };
+}
+
+/**
+ * A step that only reads: its checkpoint query is the whole step (a parity or duplicate check
+ * before a change that depends on it). One scan under ACCESS SHARE, which blocks nothing but DDL.
+ */
+export function readOnlyCheckStep(
+  ctx: RecipeContext,
+  spec: { release: number; title: string; checkpoint: Checkpoint; caveats: string[]; scanBasis?: string },
+): StepDraft {
+  return readOnlyStep(ctx, { ...spec, lock: lockClaim('ACCESS SHARE', [ctx.tableName], 'scan') });
 }
