@@ -81,7 +81,7 @@ describe('defaults, NOT NULL, constraints and unique keys on MariaDB', () => {
     await c.query('INSERT INTO orders (user_id, total) VALUES (1, -5)');
   });
 
-  it('add unique constraint: duplicate check, unique index built in place (LOCK=NONE, no rebuild), rollback drops it; duplicates rejected afterwards', async () => {
+  it('add unique constraint: duplicate check, unique index built in place (LOCK=NONE, no rebuild), rollback drops it; duplicates rejected afterwards; then drop constraint drops its index', async () => {
     const db = await server.database();
     const c = await db.connect();
     await seedUsers(c);
@@ -90,5 +90,11 @@ describe('defaults, NOT NULL, constraints and unique keys on MariaDB', () => {
     expect(reports[1]).toEqual({ step: 2, observedMdl: 'MDL_SHARED_UPGRADABLE', rebuilt: false, rolledBackAndReapplied: true });
     expect(await count(c, "SELECT COUNT(*) FROM information_schema.TABLE_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND CONSTRAINT_NAME = 'users_email_key' AND CONSTRAINT_TYPE = 'UNIQUE'")).toBe(1);
     await expect(c.query("INSERT INTO users (full_name, email) VALUES ('dup', 'u1@example.com')")).rejects.toThrow(/Duplicate entry/);
+
+    // and dropped again as a constraint: its index goes in place, rolled back and re-applied
+    const dropped = await planAndRunUnderTraffic(db, { sql: 'ALTER TABLE users DROP CONSTRAINT users_email_key' }, { application: () => uniqueEmails });
+    expect(dropped.plan.steps[0]!.sql[0]).toMatch(/DROP INDEX `users_email_key`, ALGORITHM=INPLACE, LOCK=NONE$/);
+    expect(dropped.reports).toEqual([{ step: 1, observedMdl: 'MDL_SHARED_UPGRADABLE', rebuilt: false, rolledBackAndReapplied: true }]);
+    await c.query("INSERT INTO users (full_name, email) VALUES ('dup', 'u1@example.com')");
   });
 });
