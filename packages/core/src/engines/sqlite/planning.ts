@@ -26,6 +26,7 @@ import { dropDefaultRecipe } from '../../intents/drop-default/sqlite.js';
 import { addUniqueConstraintRecipe } from '../../intents/add-unique-constraint/sqlite.js';
 import { dropConstraintRecipe } from '../../intents/drop-constraint/sqlite.js';
 import { addReferenceColumnRecipe } from '../../intents/add-reference-column/sqlite.js';
+import { addPrimaryKeyRecipeSqlite } from '../../intents/add-primary-key/sqlite.js';
 import { updateBackfillRecipeSqlite } from '../../intents/update-backfill/sqlite.js';
 
 /** The intents SQLite has a plan for; any other gets a PlanningError naming these. */
@@ -49,6 +50,7 @@ export const SQLITE_INTENTS = [
   'drop_constraint',
   'add_reference_column',
   'backfill',
+  'add_primary_key',
 ] as const satisfies readonly Intent['kind'][];
 
 /** SQLite 3.25+ through better-sqlite3 (locks.md §4, recipes.md I-36). */
@@ -124,6 +126,8 @@ function recipeFor(ctx: RecipeContext, intent: Intent): RecipeResult {
       return addReferenceColumnRecipe(ctx, intent);
     case 'backfill':
       return updateBackfillRecipeSqlite(ctx, intent);
+    case 'add_primary_key':
+      return addPrimaryKeyRecipeSqlite(ctx, intent);
     default:
       throw new PlanningError(`${intent.kind} has no SQLite plan yet. liveshift plans these SQLite changes: ${SQLITE_INTENTS.join(', ')}`, ctx.statement);
   }
