@@ -7,9 +7,9 @@ import { MYSQL_SUPPORTED } from './sql-to-intents.js';
 import { mysqlType } from './column-type.js';
 
 describe('MySQL/MariaDB planning', () => {
-  it('an intent with no MySQL/MariaDB plan gets a PlanningError naming the plans that exist', async () => {
-    await expect(planChange({ intents: [{ kind: 'add_primary_key', table: 'users', columns: ['email'] }] }, mysqlSnapshot(MARIADB_10_11))).rejects.toThrow(/add_primary_key is not planned on MySQL\/MariaDB yet.*add_column, rename_column, create_index/s);
-    await expect(planChange({ sql: 'ALTER TABLE users ADD PRIMARY KEY (email)' }, mysqlSnapshot(MARIADB_10_11))).rejects.toThrow(/not planned on MySQL\/MariaDB yet/);
+  it('the PostgreSQL-only intents (enum types, declarative partitions) get their own refusal, not the generic list', async () => {
+    await expect(planChange({ intents: [{ kind: 'add_enum_value', type: 'mood', value: 'x' }] }, mysqlSnapshot(MARIADB_10_11))).rejects.toThrow(/add_enum_value is not planned on MySQL\/MariaDB: it names an enum type/);
+    await expect(planChange({ intents: [{ kind: 'detach_partition', table: 'users', partition: 'p' }] }, mysqlSnapshot(MARIADB_10_11))).rejects.toThrow(/detach_partition is not planned on MySQL\/MariaDB: it describes PostgreSQL declarative partitioning/);
   });
 
   it('the list in that error is true: every kind it names plans, and the kinds it leaves out are refused', async () => {
@@ -17,7 +17,8 @@ describe('MySQL/MariaDB planning', () => {
       constraints: [...mysqlOrdersTable().constraints, { name: 'orders_total_check', type: 'check', columns: ['total'], definition: 'CHECK (total >= 0)', validated: true, references: null }],
     });
     const users = mysqlUsersTable({ columns: [...mysqlUsersTable().columns, { name: 'score', type: 'int(11)', nullable: false, default: '0' }] });
-    const snap = mysqlSnapshot(MARIADB_10_11, users, orders);
+    const events = mysqlUsersTable({ name: 'events', indexes: [], constraints: [] });
+    const snap = mysqlSnapshot(MARIADB_10_11, users, orders, events);
     const sample: Record<string, IntentInput> = {
       add_column: { kind: 'add_column', table: 'users', column: { name: 'a', type: 'int' } },
       rename_column: { kind: 'rename_column', table: 'users', from: 'email', to: 'mail' },
@@ -38,14 +39,24 @@ describe('MySQL/MariaDB planning', () => {
       rename_table: { kind: 'rename_table', table: 'orders', to: 'purchases' },
       backfill: { kind: 'backfill', table: 'users', set: [{ column: 'email', expr: "''" }], where: 'email IS NULL' },
       add_reference_column: { kind: 'add_reference_column', table: 'orders', column: { name: 'buyer_id', type: 'bigint(20)' }, references: { table: 'users' } },
+      add_primary_key: { kind: 'add_primary_key', table: 'events', columns: ['id'] },
+      reindex: { kind: 'reindex', table: 'users' },
     };
     expect(Object.keys(sample).sort()).toEqual(MYSQL_SUPPORTED.map((s) => s.kind).sort());
     for (const intent of Object.values(sample)) {
       // a PlanningError about the change itself is fine here (e.g. drop_index of PRIMARY); "not planned" is not
       await planChange({ intents: [intent] }, snap).catch((error: Error) => expect(error.message, intent.kind).not.toMatch(/not planned on MySQL\/MariaDB/));
     }
-    for (const intent of [{ kind: 'reindex', table: 'users' }, { kind: 'add_enum_value', type: 'mood', value: 'x' }] as IntentInput[]) {
-      await expect(planChange({ intents: [intent] }, snap)).rejects.toThrow(/not planned on MySQL\/MariaDB yet/);
+    // the new entries plan for real
+    expect((await planChange({ intents: [sample.add_primary_key!] }, snap)).steps.at(-1)!.sql[0]).toMatch(/ADD PRIMARY KEY \(`id`\), ALGORITHM=INPLACE, LOCK=NONE$/);
+    expect((await planChange({ intents: [sample.reindex!] }, snap)).steps).toHaveLength(1);
+    for (const intent of [
+      { kind: 'add_enum_value', type: 'mood', value: 'x' },
+      { kind: 'remove_enum_value', type: 'mood', value: 'x' },
+      { kind: 'attach_partition', table: 'users', partition: 'orders', bound: 'DEFAULT' },
+      { kind: 'detach_partition', table: 'users', partition: 'orders' },
+    ] as IntentInput[]) {
+      await expect(planChange({ intents: [intent] }, snap)).rejects.toThrow(/is not planned on MySQL\/MariaDB: it (names an enum type|describes PostgreSQL declarative partitioning)/);
     }
   });
 

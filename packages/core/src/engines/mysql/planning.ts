@@ -26,6 +26,10 @@ import { renameTableRecipeMysql } from '../../intents/rename-table/mysql.js';
 import { createTableRecipeMysql } from '../../intents/create-table/mysql.js';
 import { updateBackfillRecipeMysql } from '../../intents/update-backfill/mysql.js';
 import { addReferenceColumnRecipeMysql } from '../../intents/add-reference-column/mysql.js';
+import { addPrimaryKeyRecipeMysql } from '../../intents/add-primary-key/mysql.js';
+import { reindexRecipeMysql } from '../../intents/reindex/mysql.js';
+import { enumValueRefusalMysql } from '../../intents/enum-add-value/mysql.js';
+import { partitionRefusalMysql } from '../../intents/attach-partition/mysql.js';
 
 /**
  * One planning for both flavours: the engine in the snapshot (mysql or mariadb, with its version)
@@ -51,7 +55,9 @@ function mysqlFamilyPlanning(flavour: 'mysql' | 'mariadb'): EnginePlanning {
     sqlToIntents: (sql) => mysqlSqlToIntents(sql, flavour),
     planWithoutTable(snapshot, intent, options, statement) {
       if (intent.kind === 'create_table') return createTableRecipeMysql(snapshot, intent, options, statement);
-      if (intent.kind === 'add_enum_value' || intent.kind === 'remove_enum_value') throw notPlanned(intent, statement);
+      // PostgreSQL objects (an enum type, a declarative partition): refused before any table is looked up, with the MySQL way
+      if (intent.kind === 'add_enum_value' || intent.kind === 'remove_enum_value') throw enumValueRefusalMysql(intent, statement);
+      if (intent.kind === 'attach_partition' || intent.kind === 'detach_partition') throw partitionRefusalMysql(intent, statement);
       return undefined;
     },
     recipeFor,
@@ -64,7 +70,7 @@ export const mariadbPlanning = mysqlFamilyPlanning('mariadb');
 
 function notPlanned(intent: Intent, statement: string): PlanningError {
   return new PlanningError(
-    `${intent.kind} is not planned on MySQL/MariaDB yet. liveshift plans these MySQL/MariaDB changes (${MYSQL_SUPPORTED.map((s) => s.kind).join(', ')}):\n${mysqlSupportedList()}`,
+    `${intent.kind} is not planned on MySQL/MariaDB. liveshift plans these MySQL/MariaDB changes (${MYSQL_SUPPORTED.map((s) => s.kind).join(', ')}):\n${mysqlSupportedList()}`,
     statement,
   );
 }
@@ -111,6 +117,10 @@ function recipeFor(ctx: RecipeContext, intent: Intent): RecipeResult {
       return updateBackfillRecipeMysql(ctx, intent);
     case 'add_reference_column':
       return addReferenceColumnRecipeMysql(ctx, intent);
+    case 'add_primary_key':
+      return addPrimaryKeyRecipeMysql(ctx, intent);
+    case 'reindex':
+      return reindexRecipeMysql(ctx, intent);
     default:
       throw notPlanned(intent, ctx.statement);
   }

@@ -24,6 +24,8 @@ export const MYSQL_SUPPORTED: { kind: IntentInput['kind']; sql: string }[] = [
   { kind: 'backfill', sql: 'UPDATE t SET c = expr [, …] [WHERE predicate]' },
   { kind: 'add_reference_column', sql: "(the intent { kind: 'add_reference_column', … }; in SQL: ADD COLUMN, then ADD CONSTRAINT … FOREIGN KEY as a second statement)" },
   { kind: 'rename_table', sql: 'RENAME TABLE t TO new_name | ALTER TABLE t RENAME [TO] new_name' },
+  { kind: 'add_primary_key', sql: 'ALTER TABLE t ADD [CONSTRAINT name] PRIMARY KEY (cols)' },
+  { kind: 'reindex', sql: "(no REINDEX on MySQL/MariaDB: the intent { kind: 'reindex', table } or { kind: 'reindex', index }, planned as an in-place rebuild of the whole table)" },
   { kind: 'add_unique_constraint', sql: "ALTER TABLE t ADD CONSTRAINT name UNIQUE (cols) (read as a unique index; the intent { kind: 'add_unique_constraint' } plans the same)" },
 ];
 
@@ -142,6 +144,13 @@ function alterItem(stmt: MysqlStatement, table: TableInput, e: MysqlNode, flavou
     const type = String(d.constraint_type).toLowerCase();
     if (type.startsWith('unique')) return [createIndex(stmt, table, d.index ?? d.constraint ?? undefined, true, d.definition ?? [])];
     if (type === 'foreign key') return [foreignKey(d, table)];
+    if (type === 'primary key') {
+      const columns = ((d.definition as MysqlNode[]) ?? []).map((k) => {
+        if (k.type !== 'column_ref') unsupported(stmt, 'keys on expressions');
+        return columnName(k);
+      });
+      return [{ kind: 'add_primary_key', table, columns, ...(d.constraint ? { name: String(d.constraint) } : {}) }];
+    }
     if (type === 'check') {
       const expression = ((d.definition as MysqlNode[]) ?? []).map((x) => expressionText(x, flavour)).join(' AND ');
       return [{ kind: 'add_check', table, expression, ...(d.constraint ? { name: String(d.constraint) } : {}) }];
