@@ -27,6 +27,7 @@ import { addUniqueConstraintRecipe } from '../../intents/add-unique-constraint/s
 import { dropConstraintRecipe } from '../../intents/drop-constraint/sqlite.js';
 import { addReferenceColumnRecipe } from '../../intents/add-reference-column/sqlite.js';
 import { addPrimaryKeyRecipeSqlite } from '../../intents/add-primary-key/sqlite.js';
+import { reindexRecipeSqlite } from '../../intents/reindex/sqlite.js';
 import { updateBackfillRecipeSqlite } from '../../intents/update-backfill/sqlite.js';
 
 /** The intents SQLite has a plan for; any other gets a PlanningError naming these. */
@@ -51,6 +52,7 @@ export const SQLITE_INTENTS = [
   'add_reference_column',
   'backfill',
   'add_primary_key',
+  'reindex',
 ] as const satisfies readonly Intent['kind'][];
 
 /** SQLite 3.25+ through better-sqlite3 (locks.md §4, recipes.md I-36). */
@@ -128,6 +130,8 @@ function recipeFor(ctx: RecipeContext, intent: Intent): RecipeResult {
       return updateBackfillRecipeSqlite(ctx, intent);
     case 'add_primary_key':
       return addPrimaryKeyRecipeSqlite(ctx, intent);
+    case 'reindex':
+      return reindexRecipeSqlite(ctx, intent);
     default:
       throw new PlanningError(`${intent.kind} has no SQLite plan yet. liveshift plans these SQLite changes: ${SQLITE_INTENTS.join(', ')}`, ctx.statement);
   }
