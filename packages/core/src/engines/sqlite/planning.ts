@@ -28,9 +28,14 @@ import { dropConstraintRecipe } from '../../intents/drop-constraint/sqlite.js';
 import { addReferenceColumnRecipe } from '../../intents/add-reference-column/sqlite.js';
 import { addPrimaryKeyRecipeSqlite } from '../../intents/add-primary-key/sqlite.js';
 import { reindexRecipeSqlite } from '../../intents/reindex/sqlite.js';
+import { enumValueRefusalSqlite } from '../../intents/enum-add-value/sqlite.js';
+import { partitionRefusalSqlite } from '../../intents/attach-partition/sqlite.js';
 import { updateBackfillRecipeSqlite } from '../../intents/update-backfill/sqlite.js';
 
-/** The intents SQLite has a plan for; any other gets a PlanningError naming these. */
+/**
+ * The intents SQLite has a plan for. The enum and partition intents name PostgreSQL objects SQLite
+ * does not have and get a refusal saying so; any other kind gets a PlanningError naming these.
+ */
 export const SQLITE_INTENTS = [
   'add_column',
   'rename_column',
@@ -65,6 +70,9 @@ export const sqlitePlanning: EnginePlanning = {
   sqlToIntents: sqliteSqlToIntents,
   planWithoutTable(snapshot, intent, options, statement) {
     if (intent.kind === 'create_table') return createTableRecipe(snapshot, intent, options, statement);
+    // PostgreSQL objects SQLite does not have (an enum type, a declarative partition): refused before any table is looked up, with the SQLite way
+    if (intent.kind === 'add_enum_value' || intent.kind === 'remove_enum_value') throw enumValueRefusalSqlite(intent, statement);
+    if (intent.kind === 'attach_partition' || intent.kind === 'detach_partition') throw partitionRefusalSqlite(intent, statement);
     return undefined;
   },
   recipeFor,
