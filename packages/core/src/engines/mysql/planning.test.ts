@@ -60,6 +60,11 @@ describe('MySQL/MariaDB planning', () => {
     }
   });
 
+  it('OPTIMIZE TABLE and ALTER TABLE … FORCE, which the parser cannot read, point to the reindex intent', async () => {
+    await expect(planChange({ sql: 'OPTIMIZE TABLE users' }, mysqlSnapshot(MARIADB_10_11))).rejects.toThrow(/give a table rebuild as the intent \{ kind: 'reindex', table \}/);
+    await expect(planChange({ sql: 'ALTER TABLE users FORCE' }, mysqlSnapshot(MARIADB_10_11))).rejects.toThrow(/Nor OPTIMIZE TABLE or ALTER TABLE … FORCE/);
+  });
+
   it('a table that is not InnoDB is refused: no online DDL there', async () => {
     await expect(planChange({ sql: 'ALTER TABLE users ADD COLUMN a int' }, mysqlSnapshot(MARIADB_10_11, mysqlUsersTable({ storageEngine: 'MyISAM' })))).rejects.toThrow(/uses the MyISAM storage engine: only InnoDB changes tables online/);
     expect((await planChange({ sql: 'ALTER TABLE users ADD COLUMN a int' }, mysqlSnapshot(MARIADB_10_11, mysqlUsersTable({ storageEngine: 'InnoDB' })))).steps).toHaveLength(1);

@@ -46,7 +46,7 @@ export function mysqlSqlToIntents(sql: string, flavour: MysqlFlavour = 'mariadb'
     if (!(error instanceof PlanningError)) throw error;
     // the one common form the parser misses: say what to give instead
     throw new PlanningError(
-      `${error.message.split('\n')[0]}\n  (The SQL parser, node-sql-parser, cannot read ALTER TABLE … ALTER [COLUMN] c SET DEFAULT … / DROP DEFAULT: give those as the intent { kind: 'set_default', table, column, default } or { kind: 'drop_default', table, column } in a YAML/JSON file.)`,
+      `${error.message.split('\n')[0]}\n  (The SQL parser, node-sql-parser, cannot read ALTER TABLE … ALTER [COLUMN] c SET DEFAULT … / DROP DEFAULT: give those as the intent { kind: 'set_default', table, column, default } or { kind: 'drop_default', table, column } in a YAML/JSON file.)\n  (Nor OPTIMIZE TABLE or ALTER TABLE … FORCE: give a table rebuild as the intent { kind: 'reindex', table }.)`,
       sql.trim(),
     );
   }
