@@ -51,11 +51,19 @@ describe('liveshift CLI on SQLite', () => {
     expect(result.stderr).toContain(`could not open SQLite database ${missing}`);
   });
 
-  it('an intent with no SQLite plan is refused, naming the SQLite plans that exist (exit 2)', async () => {
+  it('an intent naming what SQLite does not have is refused, saying so (exit 2)', async () => {
     const db = scratchDatabase('CREATE TABLE users (id INTEGER PRIMARY KEY, full_name TEXT);');
     cleanups.push(db.cleanup);
-    const result = await liveshift(['plan', '--db', db.url, 'REINDEX TABLE users']);
+    const result = await liveshift(['plan', '--db', db.url, "ALTER TYPE mood ADD VALUE 'ecstatic'"]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/reindex has no SQLite plan yet.*add_column, rename_column, drop_column/s);
+    expect(result.stderr).toMatch(/add_enum_value is not planned on SQLite: .*SQLite has no enum types/s);
+  });
+
+  it('REINDEX plans on SQLite from the CLI: one REINDEX step under the database write lock', async () => {
+    const db = scratchDatabase('CREATE TABLE users (id INTEGER PRIMARY KEY, full_name TEXT); CREATE INDEX users_name_idx ON users (full_name);');
+    cleanups.push(db.cleanup);
+    const result = await liveshift(['plan', '--db', db.url, '--format', 'json', 'REINDEX TABLE users']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout).steps.map((s: { sql: string[]; lock: { mode: string } }) => [s.sql, s.lock.mode])).toEqual([[['REINDEX "users_name_idx"'], 'DATABASE WRITE']]);
   });
 });
