@@ -52,6 +52,12 @@ describe('add primary key on MySQL/MariaDB', () => {
     expect(plan.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/name every primary key PRIMARY: the name events_pk is not kept/), expect.stringMatching(/events_id_kind_key on \(id, kind\) is redundant/)]));
   });
 
+  it('MariaDB 11.2+: the way back is DROP PRIMARY KEY by an online copy (ALGORITHM=COPY, LOCK=NONE), so the key is no point of no return there', async () => {
+    const plan = await planChange({ sql: 'ALTER TABLE events ADD PRIMARY KEY (id)' }, mysqlSnapshot({ name: 'mariadb', version: '11.4.5' }, events({}, false)));
+    expect(plan.steps[1]!.rollback).toMatchObject({ kind: 'sql', sql: ['ALTER TABLE `app`.`events` DROP PRIMARY KEY, ALGORITHM=COPY, LOCK=NONE'], note: expect.stringMatching(/not run by liveshift's tests/) });
+    expect(plan.pointOfNoReturn).toBeNull();
+  });
+
   it('MySQL: the same statements, labelled as taken from the manual', async () => {
     const plan = await planChange({ intents: [{ kind: 'add_primary_key', table: 'events', columns: ['id'] }] }, mysqlSnapshot(MYSQL_8_0_36, events({}, false)));
     expect(plan.steps[1]!.sql).toEqual(['ALTER TABLE `app`.`events` ADD PRIMARY KEY (`id`), ALGORITHM=INPLACE, LOCK=NONE']);

@@ -2,7 +2,7 @@ import type { IndexSchema } from '../../schema/snapshot.js';
 import type { RecipeResult, StepDraft } from '../../plan/draft.js';
 import type { AddPrimaryKeyIntent } from '../types.js';
 import { PlanningError } from '../../errors.js';
-import { sourceLabel } from '../../engines/mysql/capabilities.js';
+import { hasMysqlCapability, MYSQL_CAPABILITIES, sourceLabel } from '../../engines/mysql/capabilities.js';
 import { qualify, quoteIdent } from '../../engines/mysql/quote.js';
 import { mysqlDdlStep } from '../../engines/mysql/ddl-step.js';
 import { indexExists } from '../../engines/mysql/catalog-checks.js';
@@ -42,7 +42,7 @@ export function addPrimaryKeyRecipeMysql(ctx: RecipeContext, intent: AddPrimaryK
   const fulltext = ctx.table.indexes.find((i) => i.method === 'fulltext');
   if (fulltext) {
     throw new PlanningError(
-      `${ctx.tableName} has the FULLTEXT index ${fulltext.name}: rebuilding the table for the key rebuilds it too, which takes LOCK=SHARED (writes blocked for the whole rebuild; MariaDB [E] error 1846 "Fulltext index creation requires a lock"). Add the key with an online schema change tool, or drop the FULLTEXT index first`,
+      `${ctx.tableName} has the FULLTEXT index ${fulltext.name}: rebuilding the table for the key rebuilds it too, which takes LOCK=SHARED (writes blocked for the whole rebuild; error 1846 "Fulltext index creation requires a lock" on MariaDB 10.11, measured). Add the key with an online schema change tool, or drop the FULLTEXT index first`,
       ctx.statement,
     );
   }
@@ -79,11 +79,14 @@ export function addPrimaryKeyRecipeMysql(ctx: RecipeContext, intent: AddPrimaryK
       lock: 'LOCK=NONE',
       duration: 'rewrite',
       checkpoint: indexExists(ctx.ref, 'PRIMARY', true),
-      rollback: {
-        kind: 'irreversible',
-        reason: `DROP PRIMARY KEY on its own has no in-place algorithm (ALGORITHM=COPY only: the table is copied with writes blocked; MariaDB [E] error 1846), so there is no online way back; to undo it use an online schema change tool or a maintenance window`,
-        dataLost: 'no rows; only the way back without a table copy',
-      },
+      // MariaDB 11.2+ copies a table with writes going on (ALGORITHM=COPY, LOCK=NONE): the one online way back
+      rollback: hasMysqlCapability(ctx.engine, 'onlineCopy')
+        ? { spec: 'DROP PRIMARY KEY', algorithm: 'COPY', lock: 'LOCK=NONE', note: `an online table copy (${MYSQL_CAPABILITIES.onlineCopy.why}; from the MariaDB documentation, not run by liveshift's tests)` }
+        : {
+            kind: 'irreversible',
+            reason: `DROP PRIMARY KEY on its own has no in-place algorithm (ALGORITHM=COPY only, which copies the table with writes blocked; error 1846 on MariaDB 10.11, measured), so there is no online way back; to undo it use an online schema change tool or a maintenance window`,
+            dataLost: 'no rows; only the way back without a table copy',
+          },
       caveats: [
         `InnoDB stores the rows in primary-key order, and ${ctx.tableName} is clustered now by ${clusteredBy ? `its first UNIQUE index on NOT NULL columns, ${clusteredBy.name}` : 'a hidden 6-byte row id (DB_ROW_ID), having no such index'}: the new key reorganises every row and every secondary index (each stores the primary key) — a full rebuild in place (ALGORITHM=INPLACE, LOCK=NONE), reads and writes continuing; concurrent changes go to an online log (innodb_online_alter_log_max_size) applied at the end. Needs free disk for a copy of the table.${sourceLabel(ctx.engine)}`,
         'Needs a strict sql_mode (STRICT_TRANS_TABLES or STRICT_ALL_TABLES), as the MySQL manual states for an in-place ADD PRIMARY KEY.',

@@ -20,7 +20,7 @@ export function reindexRecipeMysql(ctx: RecipeContext, intent: ReindexIntent): R
   const fulltext = ctx.table.indexes.find((i) => i.method === 'fulltext');
   if (fulltext) {
     throw new PlanningError(
-      `${ctx.tableName} has the FULLTEXT index ${fulltext.name}: rebuilding the table rebuilds it too, which needs LOCK=SHARED (writes blocked for the whole rebuild; MariaDB [E] error 1846 "Fulltext index creation requires a lock"). Rebuild it with an online schema change tool (pt-online-schema-change --alter "ENGINE=InnoDB")`,
+      `${ctx.tableName} has the FULLTEXT index ${fulltext.name}: rebuilding the table rebuilds it too, which needs LOCK=SHARED (writes blocked for the whole rebuild; error 1846 "Fulltext index creation requires a lock" on MariaDB 10.11, measured). Rebuild it with an online schema change tool (pt-online-schema-change --alter "ENGINE=InnoDB")`,
       ctx.statement,
     );
   }
