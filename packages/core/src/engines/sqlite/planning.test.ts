@@ -19,6 +19,8 @@ const CHANGES = [
   'DROP TABLE orders',
   "ALTER TABLE users ALTER COLUMN email SET DEFAULT 'x'",
   'ALTER TABLE users ADD UNIQUE (email)',
+  "UPDATE users SET email = lower(full_name) || '@example.com' WHERE email IS NULL",
+  'REINDEX INDEX orders_user_idx',
 ];
 
 describe('SQLite plans on a big table', () => {
@@ -49,6 +51,7 @@ describe('SQLite plans on a big table', () => {
       'DROP INDEX orders_user_idx',
       'ALTER TABLE orders RENAME TO purchases',
       'DROP TABLE orders',
+      "UPDATE users SET email = lower(full_name) || '@example.com' WHERE email IS NULL",
     ]);
   });
 });
