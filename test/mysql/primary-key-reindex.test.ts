@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type mysql from 'mysql2/promise';
 import { innodbTableId, seedUsers, withMariadb } from './mariadb.js';
-import { planAndRunUnderTraffic } from './step-by-step.js';
+import { planChange } from '@liveshift/core';
+import { applyPlan, openMysqlSession } from '@liveshift/runtime';
+import { LARGE_TABLE_OPTIONS, planAndRunUnderTraffic } from './step-by-step.js';
 import { plainUsersApplication, type MysqlQuery } from './workload.js';
 
 const EVENTS = 3000;
@@ -25,6 +27,17 @@ function eventsApplication(): () => MysqlQuery[] {
     { kind: 'insert', build: () => ({ sql: "INSERT INTO events (id, name) VALUES (?, 'new event')", values: [next++] }) },
   ];
   return () => queries;
+}
+
+/** Plans the change and runs every step in order, as `liveshift apply` does; rejects with the first step that fails. */
+async function planAndApplyAll(url: string, sql: string): Promise<void> {
+  const session = await openMysqlSession(url);
+  try {
+    const plan = await planChange({ sql }, await session.introspect(), LARGE_TABLE_OPTIONS);
+    await applyPlan(session, plan, { deployed: 'A', log: () => {}, onProgress: false });
+  } finally {
+    await session.close();
+  }
 }
 
 async function row(c: mysql.Connection, sql: string): Promise<Record<string, unknown>> {
@@ -71,7 +84,7 @@ describe('primary key and table rebuild on MariaDB', () => {
     const c = await withNulls.connect();
     await seedEvents(c, [17]);
     const id = await innodbTableId(c, withNulls.name, 'events');
-    await expect(planAndRunUnderTraffic(withNulls, { sql: 'ALTER TABLE events ADD PRIMARY KEY (id)' }, { application: eventsApplication() })).rejects.toThrow(/step 2 \(Check that no row has id NULL.*\): checkpoint not met/);
+    await expect(planAndApplyAll(withNulls.url, 'ALTER TABLE events ADD PRIMARY KEY (id)')).rejects.toThrow(/step 2 \(Check that no row has id NULL.*\): checkpoint not met/);
     expect(await innodbTableId(c, withNulls.name, 'events')).toBe(id);
     expect(await row(c, "SELECT IS_NULLABLE AS n FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'events' AND COLUMN_NAME = 'id'")).toEqual({ n: 'YES' });
 
@@ -79,7 +92,7 @@ describe('primary key and table rebuild on MariaDB', () => {
     const d = await withDuplicates.connect();
     await seedEvents(d, [], [5]);
     const did = await innodbTableId(d, withDuplicates.name, 'events');
-    await expect(planAndRunUnderTraffic(withDuplicates, { sql: 'ALTER TABLE events ADD PRIMARY KEY (id)' }, { application: eventsApplication() })).rejects.toThrow(/step 1 \(Check that no duplicates of \(id\) exist\): checkpoint not met/);
+    await expect(planAndApplyAll(withDuplicates.url, 'ALTER TABLE events ADD PRIMARY KEY (id)')).rejects.toThrow(/step 1 \(Check that no duplicates of \(id\) exist\): checkpoint not met/);
     expect(await innodbTableId(d, withDuplicates.name, 'events')).toBe(did);
     expect(await row(d, "SELECT COUNT(*) AS n FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'events' AND INDEX_NAME = 'PRIMARY'")).toEqual({ n: '0' });
   });

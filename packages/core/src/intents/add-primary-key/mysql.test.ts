@@ -52,6 +52,21 @@ describe('add primary key on MySQL/MariaDB', () => {
     expect(plan.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/name every primary key PRIMARY: the name events_pk is not kept/), expect.stringMatching(/events_id_kind_key on \(id, kind\) is redundant/)]));
   });
 
+  it('two nullable key columns: each gets its NULL check and MODIFY … NOT NULL (in key order), then one ADD PRIMARY KEY; a missing or repeated column is refused', async () => {
+    const table = events({ columns: [...events().columns, { name: 'tenant', type: 'int(11)', nullable: true, default: null }] });
+    const plan = await planChange({ intents: [{ kind: 'add_primary_key', table: 'events', columns: ['tenant', 'id'] }] }, mysqlSnapshot(MARIADB_10_11, table));
+    expect(plan.steps.map((s) => s.sql[0] ?? s.kind)).toEqual([
+      'validate',
+      'validate',
+      'ALTER TABLE `app`.`events` MODIFY `tenant` int(11) NOT NULL, ALGORITHM=INPLACE, LOCK=NONE',
+      'validate',
+      'ALTER TABLE `app`.`events` MODIFY `id` bigint(20) NOT NULL, ALGORITHM=INPLACE, LOCK=NONE',
+      'ALTER TABLE `app`.`events` ADD PRIMARY KEY (`tenant`, `id`), ALGORITHM=INPLACE, LOCK=NONE',
+    ]);
+    await expect(planChange({ intents: [{ kind: 'add_primary_key', table: 'events', columns: ['nope'] }] }, mysqlSnapshot(MARIADB_10_11, table))).rejects.toThrow(/column "nope" does not exist/);
+    await expect(planChange({ intents: [{ kind: 'add_primary_key', table: 'events', columns: ['id', 'id'] }] }, mysqlSnapshot(MARIADB_10_11, table))).rejects.toThrow(/column "id" appears twice in the primary key/);
+  });
+
   it('MariaDB 11.2+: the way back is DROP PRIMARY KEY by an online copy (ALGORITHM=COPY, LOCK=NONE), so the key is no point of no return there', async () => {
     const plan = await planChange({ sql: 'ALTER TABLE events ADD PRIMARY KEY (id)' }, mysqlSnapshot({ name: 'mariadb', version: '11.4.5' }, events({}, false)));
     expect(plan.steps[1]!.rollback).toMatchObject({ kind: 'sql', sql: ['ALTER TABLE `app`.`events` DROP PRIMARY KEY, ALGORITHM=COPY, LOCK=NONE'], note: expect.stringMatching(/not run by liveshift's tests/) });
