@@ -61,18 +61,18 @@ describe('SQLite backfill intent under a concurrent workload (WAL)', () => {
     expect(workload.reads(), 'the application kept reading').toBeGreaterThan(0);
   });
 
-  it('without undo the backfill is the point of no return: its rollback is refused and the new values stay', async () => {
+  it('without undo the backfill is the point of no return: its rollback is refused and the new values stay (the statement\'s own CAST run by SQLite)', async () => {
     const db = scratchDatabase(SEED);
     cleanups.push(db.cleanup);
     const session = sqliteSession(openSqlite(db.url), { owned: true });
     try {
-      const plan = await planChange({ sql: "UPDATE users SET full_name = upper(email) WHERE email IS NOT NULL" }, await session.introspect(), { batchSize: 700, pauseMs: 0 });
+      const plan = await planChange({ sql: "UPDATE users SET full_name = upper(email) || ':' || CAST(age AS TEXT) WHERE email IS NOT NULL" }, await session.introspect(), { batchSize: 700, pauseMs: 0 });
       expect(plan.pointOfNoReturn?.step).toBe(1);
       await applyPlan(session, plan, { step: 1, log: () => {}, onProgress: false });
-      expect(tableRows(db.path, 'SELECT count(*) AS n FROM users WHERE email IS NOT NULL AND full_name IS NOT upper(email)')).toBe('[{"n":0}]');
+      expect(tableRows(db.path, 'SELECT count(*) AS n FROM users WHERE email IS NOT NULL AND full_name IS NOT upper(email) || \':\' || age')).toBe('[{"n":0}]');
       expect(tableRows(db.path, "SELECT count(*) AS n FROM users WHERE email IS NULL AND full_name = 'User ' || id")).toBe('[{"n":500}]');
       await expect(rollbackPlanStep(session, plan, 1, { log: () => {} })).rejects.toThrow(/irreversible|point of no return|cannot be rolled back/i);
-      expect(tableRows(db.path, 'SELECT count(*) AS n FROM users WHERE email IS NOT NULL AND full_name IS NOT upper(email)')).toBe('[{"n":0}]');
+      expect(tableRows(db.path, 'SELECT count(*) AS n FROM users WHERE email IS NOT NULL AND full_name IS NOT upper(email) || \':\' || age')).toBe('[{"n":0}]');
     } finally {
       await session.close();
     }

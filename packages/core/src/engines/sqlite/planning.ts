@@ -8,6 +8,7 @@ import { loadParser } from '../../input/pg-parser.js';
 import { sqlToIntents, type SourcedIntent } from '../../input/sql-to-intents.js';
 import { SQLITE_MAX_KNOWN, SQLITE_MIN_SUPPORTED, sqliteVersionText } from './capabilities.js';
 import { sqliteStepStatementProblems } from './invariants.js';
+import { updateStatementTexts } from './update-statement.js';
 import { addColumnRecipe } from '../../intents/add-column/sqlite.js';
 import { renameColumnRecipe } from '../../intents/rename-column/sqlite.js';
 import { dropColumnRecipe } from '../../intents/drop-column/sqlite.js';
@@ -89,13 +90,22 @@ export const sqlitePlanning: EnginePlanning = {
  */
 function sqliteSqlToIntents(sql: string): SourcedIntent[] {
   try {
-    return sqlToIntents(sql);
+    return sqlToIntents(sql).map(withOwnUpdateText);
   } catch (error) {
     if (!(error instanceof PlanningError)) throw error;
     throw new PlanningError(
       `${error.message}\n  (SQLite statements are read with the PostgreSQL parser, which understands the ALTER/CREATE/DROP forms both share; SQLite-only syntax such as \`backquoted\` names, STRICT or WITHOUT ROWID is not read: give the change as a YAML/JSON intent instead.)`,
     );
   }
+}
+
+/** A backfill from an UPDATE keeps the statement's own SQLite text, not the PostgreSQL parser's rendering of it. */
+function withOwnUpdateText(sourced: SourcedIntent): SourcedIntent {
+  const intent = sourced.intent;
+  if (intent.kind !== 'backfill') return sourced;
+  const own = updateStatementTexts(sourced.statement);
+  if (!own || own.set.length !== intent.set.length || own.set.some((a, i) => a.column.toLowerCase() !== intent.set[i]!.column.toLowerCase()) || (own.where === undefined) !== (intent.where === undefined)) return sourced;
+  return { ...sourced, intent: { ...intent, set: intent.set.map((a, i) => ({ ...a, expr: own.set[i]!.expr })), ...(own.where !== undefined ? { where: own.where } : {}) } };
 }
 
 function recipeFor(ctx: RecipeContext, intent: Intent): RecipeResult {

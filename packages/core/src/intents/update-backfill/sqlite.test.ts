@@ -43,4 +43,10 @@ describe('backfill (UPDATE) on SQLite', () => {
     await expect(planChange({ sql: 'UPDATE users SET id = id + 1' }, snap)).rejects.toThrow(/a column of the key it walks the table by \(id\)/);
     await expect(planChange({ sql: 'UPDATE users SET nope = 1' }, snap)).rejects.toThrow(/nope/);
   });
+
+  it("SQL input keeps the statement's own SQLite text (CAST stays CAST, not the PostgreSQL parser's ::); a :: cast is refused with the SQLite form", async () => {
+    const plan = await planChange({ sql: 'UPDATE users SET Email = CAST(id AS TEXT) || \'@x\' WHERE "email" IS NULL;' }, sqliteSnapshot(3045001));
+    expect(plan.steps[0]!.backfill).toMatchObject({ set: `"email" = CAST(id AS TEXT) || '@x'`, predicate: `("email" IS NULL) AND ("email" IS NOT (CAST(id AS TEXT) || '@x'))` });
+    await expect(planChange({ intents: [{ kind: 'backfill', table: 'users', set: [{ column: 'email', expr: 'id::text' }] }] }, sqliteSnapshot(3045001))).rejects.toThrow(/PostgreSQL :: cast, which SQLite does not have: write CAST\(value AS type\)/);
+  });
 });

@@ -3,6 +3,7 @@ import type { Rollback } from '../../plan/types.js';
 import type { BackfillIntent } from '../types.js';
 import { PlanningError } from '../../errors.js';
 import { quoteIdent } from '../../engines/sqlite/quote.js';
+import { tokenize } from '../../engines/sqlite/tokens.js';
 import { backfillKey, backfillStep } from '../../engines/sqlite/steps.js';
 import { collectNodes, funcName, parseExpression, parseStatements, referencedColumns, type Node } from '../../input/pg-parser.js';
 import { requireColumn, type RecipeContext } from '../context.js';
@@ -84,14 +85,19 @@ export function updateBackfillRecipeSqlite(ctx: RecipeContext, intent: BackfillI
 }
 
 function readExpression(text: string, what: string): Node {
+  let expr: Node;
   try {
-    return parseExpression(text, what);
+    expr = parseExpression(text, what);
   } catch (error) {
     throw new PlanningError(
       `cannot read ${what}: ${error instanceof Error ? error.message.split('\n')[0] : String(error)} (expressions are read with the PostgreSQL parser, which knows the SQL both dialects share; write SQLite-only syntax in its standard form)`,
       text,
     );
   }
+  if (collectNodes(expr, 'TypeCast').length && tokenize(text).some((t, i, all) => t.text === ':' && all[i + 1]?.text.startsWith(':'))) {
+    throw new PlanningError(`${what} uses a PostgreSQL :: cast, which SQLite does not have: write CAST(value AS type)`, text);
+  }
+  return expr;
 }
 
 /** SQLite's deterministic scalar functions (lang_corefunc.html; SQLITE_DETERMINISTIC): same arguments, same value. */
