@@ -85,19 +85,32 @@ const IMMUTABLE_FUNCTIONS = new Set([
 ]);
 
 /** Why setting `column` with `expr` would not be idempotent, if it would not. */
-function nonIdempotentReason(expr: Node, column: string, targets: string[]): string[] {
+/** What an engine's SQL reads as fixed from one batch to the next, and how its messages name the rest. */
+export interface DeterminismRules {
+  /** Functions known to return the same value for the same arguments. */
+  deterministic: ReadonlySet<string>;
+  /** Appended to the "calls f()" reason, e.g. examples of the functions that are not. */
+  callHint?: string;
+  /** What CURRENT_TIME/… reads, for the message: "the current time or user". */
+  currentValue: string;
+}
+
+const POSTGRES_DETERMINISM: DeterminismRules = { deterministic: IMMUTABLE_FUNCTIONS, currentValue: 'the current time or user' };
+
+/** Why setting `column` with `expr` would not be idempotent, if it would not (the engine's functions per `rules`). */
+export function nonIdempotentReason(expr: Node, column: string, targets: string[], rules: DeterminismRules = POSTGRES_DETERMINISM): string[] {
   const reasons: string[] = [];
   const self = referencedColumns(expr).filter((c) => targets.includes(c));
   if (self.length) reasons.push(`the value for ${column} reads ${[...new Set(self)].join(', ')}, which the backfill itself changes (like x = x + 1), so running a row twice changes it twice`);
-  const calls = collectNodes(expr, 'FuncCall').map(funcName).filter((f) => !IMMUTABLE_FUNCTIONS.has(f));
-  if (calls.length) reasons.push(`the value for ${column} calls ${[...new Set(calls)].map((f) => `${f}()`).join(', ')}, which liveshift does not know to return the same value each time`);
-  if (collectNodes(expr, 'SQLValueFunction').length) reasons.push(`the value for ${column} uses the current time or user, which differs between batches`);
+  const calls = collectNodes(expr, 'FuncCall').map(funcName).filter((f) => !rules.deterministic.has(f));
+  if (calls.length) reasons.push(`the value for ${column} calls ${[...new Set(calls)].map((f) => `${f}()`).join(', ')}, which liveshift does not know to return the same value each time${rules.callHint ? ` ${rules.callHint}` : ''}`);
+  if (collectNodes(expr, 'SQLValueFunction').length) reasons.push(`the value for ${column} uses ${rules.currentValue}, which differs between batches`);
   if (collectNodes(expr, 'SubLink').length) reasons.push(`the value for ${column} is a subquery, whose result can change while the backfill runs`);
   return reasons;
 }
 
 /** Columns the predicate requires to be NULL at its top level (… AND c IS NULL AND …). */
-function nullGuards(where: Node): string[] {
+export function nullGuards(where: Node): string[] {
   const conjuncts = where.BoolExpr?.boolop === 'AND_EXPR' ? (where.BoolExpr.args as Node[]) : [where];
   return conjuncts.flatMap((c) => {
     const test = c.NullTest;
@@ -107,12 +120,15 @@ function nullGuards(where: Node): string[] {
   });
 }
 
-/** Unqualified column references must be columns of the table (a subquery may name other tables' columns). */
-function checkColumns(ctx: RecipeContext, expr: Node): void {
+/**
+ * Unqualified column references must be columns of the table (a subquery may name other tables'
+ * columns); `implicit` names columns every row has without declaring them (SQLite's rowid).
+ */
+export function checkColumns(ctx: RecipeContext, expr: Node, implicit: readonly string[] = []): void {
   if (collectNodes(expr, 'SubLink').length) return;
   for (const ref of collectNodes(expr, 'ColumnRef')) {
     const fields = ref.fields as Node[];
-    if (fields.length === 1 && fields[0]!.String) requireColumn(ctx, fields[0]!.String.sval as string);
+    if (fields.length === 1 && fields[0]!.String && !implicit.includes(fields[0]!.String.sval as string)) requireColumn(ctx, fields[0]!.String.sval as string);
   }
 }
 

@@ -5,8 +5,9 @@ import { PlanningError } from '../../errors.js';
 import { quoteIdent } from '../../engines/sqlite/quote.js';
 import { tokenize } from '../../engines/sqlite/tokens.js';
 import { backfillKey, backfillStep } from '../../engines/sqlite/steps.js';
-import { collectNodes, funcName, parseExpression, parseStatements, referencedColumns, type Node } from '../../input/pg-parser.js';
+import { collectNodes, parseExpression, parseStatements, type Node } from '../../input/pg-parser.js';
 import { requireColumn, type RecipeContext } from '../context.js';
+import { checkColumns, nonIdempotentReason, nullGuards, type DeterminismRules } from './postgres.js';
 
 /**
  * recipes.md I-28 on SQLite: UPDATE t SET … [WHERE …] as one statement holds the database write
@@ -32,13 +33,13 @@ export function updateBackfillRecipeSqlite(ctx: RecipeContext, intent: BackfillI
   });
   const twice = assignments.find((a, i) => assignments.findIndex((b) => b.column.name === a.column.name) !== i);
   if (twice) throw new PlanningError(`column "${twice.column.name}" is set twice`, ctx.statement);
-  for (const a of assignments) checkColumns(ctx, a.expr);
+  for (const a of assignments) checkColumns(ctx, a.expr, ['rowid']);
   const whereText = intent.where?.trim();
   const where = whereText !== undefined ? readExpression(whereText, `the WHERE clause ${whereText}`) : undefined;
-  if (where) checkColumns(ctx, where);
+  if (where) checkColumns(ctx, where, ['rowid']);
 
   const targets = assignments.map((a) => a.column.name);
-  const unsafe = assignments.flatMap((a) => nonIdempotentReason(a.expr, a.column.name, targets));
+  const unsafe = assignments.flatMap((a) => nonIdempotentReason(a.expr, a.column.name, targets, SQLITE_DETERMINISM));
   const guarded = where ? nullGuards(where).filter((c) => targets.includes(c)) : [];
   const caveats: string[] = [];
   let predicate: string;
@@ -107,37 +108,12 @@ const DETERMINISTIC = new Set([
   'json', 'json_extract', 'json_object', 'json_array', 'json_set', 'json_insert', 'json_replace', 'json_remove', 'json_type', 'json_quote',
 ]);
 
-/** Why setting `column` with `expr` would not be idempotent, if it would not. */
-function nonIdempotentReason(expr: Node, column: string, targets: string[]): string[] {
-  const reasons: string[] = [];
-  const self = referencedColumns(expr).filter((c) => targets.includes(c));
-  if (self.length) reasons.push(`the value for ${column} reads ${[...new Set(self)].join(', ')}, which the backfill itself changes (like x = x + 1), so running a row twice changes it twice`);
-  const calls = collectNodes(expr, 'FuncCall').map(funcName).filter((f) => !DETERMINISTIC.has(f));
-  if (calls.length) reasons.push(`the value for ${column} calls ${[...new Set(calls)].map((f) => `${f}()`).join(', ')}, which liveshift does not know to return the same value each time (random(), the date and time functions with 'now', changes())`);
-  if (collectNodes(expr, 'SQLValueFunction').length) reasons.push(`the value for ${column} uses CURRENT_TIME/DATE/TIMESTAMP, which differs between batches`);
-  if (collectNodes(expr, 'SubLink').length) reasons.push(`the value for ${column} is a subquery, whose result can change while the backfill runs`);
-  return reasons;
-}
-
-/** Columns the predicate requires to be NULL at its top level (… AND c IS NULL AND …). */
-function nullGuards(where: Node): string[] {
-  const conjuncts = where.BoolExpr?.boolop === 'AND_EXPR' ? (where.BoolExpr.args as Node[]) : [where];
-  return conjuncts.flatMap((c) => {
-    const test = c.NullTest;
-    if (!test || test.nulltesttype !== 'IS_NULL' || !test.arg?.ColumnRef) return [];
-    const fields = test.arg.ColumnRef.fields as Node[];
-    return fields.length === 1 && fields[0]!.String ? [fields[0]!.String.sval as string] : [];
-  });
-}
-
-/** Unqualified column references must be columns of the table (a subquery may name other tables' columns). */
-function checkColumns(ctx: RecipeContext, expr: Node): void {
-  if (collectNodes(expr, 'SubLink').length) return;
-  for (const ref of collectNodes(expr, 'ColumnRef')) {
-    const fields = ref.fields as Node[];
-    if (fields.length === 1 && fields[0]!.String && fields[0]!.String.sval !== 'rowid') requireColumn(ctx, fields[0]!.String.sval as string);
-  }
-}
+/** SQLite's reading of the engine-neutral idempotence checks. */
+const SQLITE_DETERMINISM: DeterminismRules = {
+  deterministic: DETERMINISTIC,
+  callHint: "(random(), the date and time functions with 'now', changes())",
+  currentValue: 'CURRENT_TIME/DATE/TIMESTAMP',
+};
 
 /** An undo statement: plain DML the runner executes as the rollback; DDL belongs in its own planned change. */
 function undoStatement(sql: string): string {
