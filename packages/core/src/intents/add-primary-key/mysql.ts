@@ -6,11 +6,11 @@ import { hasMysqlCapability, MYSQL_CAPABILITIES, sourceLabel } from '../../engin
 import { qualify, quoteIdent } from '../../engines/mysql/quote.js';
 import { mysqlDdlStep } from '../../engines/mysql/ddl-step.js';
 import { indexExists } from '../../engines/mysql/catalog-checks.js';
-import { snapshotsAfterSteps } from '../../schema/apply-to-snapshot.js';
+import { contextAfter } from '../compose.js';
 import { keyColumnsOf } from '../add-unique-constraint/postgres.js';
 import { mysqlNotNullSteps } from '../set-not-null/mysql.js';
 import { mysqlCheckStep } from '../read-only-check/mysql.js';
-import { makeContext, type RecipeContext } from '../context.js';
+import type { RecipeContext } from '../context.js';
 
 const BLOB_OR_TEXT = /^(tiny|medium|long)?(blob|text)\b|^json\b/i;
 
@@ -66,8 +66,7 @@ export function addPrimaryKeyRecipeMysql(ctx: RecipeContext, intent: AddPrimaryK
   ];
   for (const c of cols.filter((x) => x.nullable)) steps.push(...mysqlNotNullSteps(ctx, c, 0));
 
-  const after = snapshotsAfterSteps(ctx.snapshot, steps.map((s, i) => ({ ...s, n: i + 1 })));
-  const keyCtx = makeContext(after[after.length - 1]!, ctx.ref, ctx.options, ctx.statement);
+  const keyCtx = contextAfter(ctx, steps);
   const index: IndexSchema = { name: 'PRIMARY', columns, unique: true, primary: true, valid: true, predicate: null, method: 'btree', definition: `PRIMARY KEY (${keys.join(', ')})` };
   const clusteredBy = ctx.table.indexes.find((i) => i.unique && i.columns.every((c) => !ctx.table.columns.find((x) => x.name === c)?.nullable));
   steps.push(

@@ -4,10 +4,10 @@ import { PlanningError } from '../../errors.js';
 import { derivedName, qualify, quoteIdent } from '../../engines/postgres/quote.js';
 import { hasCapability } from '../../engines/postgres/capabilities.js';
 import { formatBytes, scanSeconds } from '../../engines/postgres/size.js';
-import { snapshotsAfterSteps } from '../../schema/apply-to-snapshot.js';
+import { contextAfter } from '../compose.js';
 import { notNullSteps } from '../set-not-null/postgres.js';
 import { equivalentIndexWarning, keyColumnsOf, uniqueKeySteps } from '../add-unique-constraint/postgres.js';
-import { makeContext, requireFreeConstraintName, requireFreeRelationName, type RecipeContext } from '../context.js';
+import { requireFreeConstraintName, requireFreeRelationName, type RecipeContext } from '../context.js';
 
 /**
  * recipes.md I-11/I-05: ADD PRIMARY KEY (cols) builds its index under ACCESS EXCLUSIVE, and first
@@ -43,8 +43,7 @@ export function addPrimaryKeyRecipe(ctx: RecipeContext, intent: AddPrimaryKeyInt
     steps.push(...nn.steps);
     warnings.push(...nn.warnings);
   }
-  const after = snapshotsAfterSteps(ctx.snapshot, steps.map((s, i) => ({ ...s, n: i + 1 })));
-  const notNullCtx = makeContext(after[after.length - 1]!, ctx.ref, ctx.options, ctx.statement);
+  const notNullCtx = contextAfter(ctx, steps);
   const key = uniqueKeySteps(notNullCtx, { name, columns, primary: true, release: 0 });
   return { steps: [...steps, ...key.steps], warnings: [...warnings, ...key.warnings] };
 }

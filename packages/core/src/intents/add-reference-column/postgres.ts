@@ -1,11 +1,11 @@
-import type { RecipeResult, StepDraft } from '../../plan/draft.js';
-import type { AddReferenceColumnIntent } from '../types.js';
+import type { RecipeResult } from '../../plan/draft.js';
+import type { AddForeignKeyIntent, AddReferenceColumnIntent } from '../types.js';
 import { derivedName, quoteIdent } from '../../engines/postgres/quote.js';
-import { snapshotsAfterSteps } from '../../schema/apply-to-snapshot.js';
+import { RecipeSequence } from '../compose.js';
 import { addColumnRecipe } from '../add-column/postgres.js';
 import { concurrentIndexSteps } from '../create-index/postgres.js';
 import { addForeignKeyRecipe } from '../add-foreign-key/postgres.js';
-import { makeContext, requireFreeRelationName, resolveTable, type RecipeContext } from '../context.js';
+import { requireFreeRelationName, resolveTable, type RecipeContext } from '../context.js';
 
 /**
  * recipes.md I-32 (= I-01 + I-08 + I-13): ADD COLUMN … REFERENCES p takes ACCESS EXCLUSIVE on the
@@ -18,22 +18,13 @@ export function addReferenceColumnRecipe(ctx: RecipeContext, intent: AddReferenc
   // fail on an unknown referenced table before anything else is judged
   resolveTable(ctx.snapshot, intent.references.table, ctx.statement);
   const column = intent.column.name;
-  const parts: RecipeResult[] = [];
-  let current = ctx;
-  let release = 0;
-  const add = (result: RecipeResult): void => {
-    const shifted = result.steps.map((s) => ({ ...s, release: s.release + release }));
-    parts.push({ ...result, steps: shifted });
-    release = Math.max(release, ...shifted.map((s) => s.release));
-    current = after(current, shifted);
-  };
-
-  add(addColumnRecipe(current, { kind: 'add_column', table: intent.table, column: intent.column }));
+  const sequence = new RecipeSequence(ctx);
+  sequence.add(addColumnRecipe(sequence.context, { kind: 'add_column', table: intent.table, column: intent.column }));
   if (intent.index) {
     const name = derivedName([ctx.ref.name, column], 'idx');
-    requireFreeRelationName(current, name);
-    add(
-      concurrentIndexSteps(current, {
+    requireFreeRelationName(sequence.context, name);
+    sequence.add(
+      concurrentIndexSteps(sequence.context, {
         name,
         keys: [{ sql: quoteIdent(column), label: column }],
         unique: false,
@@ -44,26 +35,19 @@ export function addReferenceColumnRecipe(ctx: RecipeContext, intent: AddReferenc
       }),
     );
   }
-  add(
-    addForeignKeyRecipe(current, {
-      kind: 'add_foreign_key',
-      table: intent.table,
-      columns: [column],
-      references: { table: intent.references.table, ...(intent.references.column ? { columns: [intent.references.column] } : {}) },
-      ...(intent.name ? { name: intent.name } : {}),
-      ...(intent.onDelete ? { onDelete: intent.onDelete } : {}),
-      ...(intent.onUpdate ? { onUpdate: intent.onUpdate } : {}),
-    }),
-  );
-  return {
-    steps: parts.flatMap((p) => p.steps),
-    warnings: parts.flatMap((p) => p.warnings),
-    alsoLocked: parts.flatMap((p) => p.alsoLocked ?? []),
-  };
+  sequence.add(addForeignKeyRecipe(sequence.context, foreignKeyOf(intent)));
+  return sequence.result();
 }
 
-/** The context for the next part: the same table as the steps so far leave it. */
-function after(ctx: RecipeContext, steps: StepDraft[]): RecipeContext {
-  const snapshots = snapshotsAfterSteps(ctx.snapshot, steps.map((s, i) => ({ ...s, n: i + 1 })));
-  return snapshots.length ? makeContext(snapshots[snapshots.length - 1]!, ctx.ref, ctx.options, ctx.statement) : ctx;
+/** The foreign key a reference column carries, as add_foreign_key plans it on every engine. */
+export function foreignKeyOf(intent: AddReferenceColumnIntent): AddForeignKeyIntent {
+  return {
+    kind: 'add_foreign_key',
+    table: intent.table,
+    columns: [intent.column.name],
+    references: { table: intent.references.table, ...(intent.references.column ? { columns: [intent.references.column] } : {}) },
+    ...(intent.name ? { name: intent.name } : {}),
+    ...(intent.onDelete ? { onDelete: intent.onDelete } : {}),
+    ...(intent.onUpdate ? { onUpdate: intent.onUpdate } : {}),
+  };
 }
