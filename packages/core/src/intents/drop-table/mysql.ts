@@ -8,6 +8,7 @@ import { relationExists } from '../../engines/mysql/catalog-checks.js';
 import { formatBytes } from '../../engines/postgres/size.js';
 import { formatCount } from '../../render/describe.js';
 import type { RecipeContext } from '../context.js';
+import { dropTableFacts } from './postgres.js';
 
 /**
  * recipes.md I-22 (MySQL/MariaDB): the application stops using the table in one release; DROP TABLE
@@ -16,9 +17,7 @@ import type { RecipeContext } from '../context.js';
  * reference is refused: the server refuses the drop (error 1451/3730) while they exist.
  */
 export function dropTableRecipeMysql(ctx: RecipeContext, _intent: DropTableIntent): RecipeResult {
-  const referencing = ctx.snapshot.tables.flatMap((t) =>
-    t.schema === ctx.ref.schema && t.name === ctx.ref.name ? [] : t.constraints.filter((k) => k.type === 'foreign_key' && k.references?.table === ctx.tableName).map((k) => ({ table: t, key: k })),
-  );
+  const { referencing, referenced, alsoLocked, contents: parts } = dropTableFacts(ctx);
   if (referencing.length) {
     const list = referencing.map((r) => `${r.key.name} on ${r.table.schema}.${r.table.name} (${r.key.columns.join(', ')})`).join(', ');
     throw new PlanningError(
@@ -26,16 +25,10 @@ export function dropTableRecipeMysql(ctx: RecipeContext, _intent: DropTableInten
       ctx.statement,
     );
   }
-  const referenced = [...new Set(ctx.table.constraints.filter((k) => k.type === 'foreign_key' && k.references!.table !== ctx.tableName).map((k) => k.references!.table))];
   const rows = ctx.table.rowEstimate < 0 ? 'all rows' : `all ~${formatCount(ctx.table.rowEstimate)} rows`;
-  const parts = [
-    ctx.table.indexes.length ? `indexes ${ctx.table.indexes.map((i) => i.name).join(', ')}` : '',
-    ctx.table.constraints.length ? `constraints ${ctx.table.constraints.map((k) => k.name).join(', ')}` : '',
-    ctx.table.triggers.length ? `triggers ${ctx.table.triggers.map((tr) => tr.name).join(', ')}` : '',
-  ].filter(Boolean);
   return {
     warnings: [],
-    alsoLocked: ctx.snapshot.tables.filter((t) => referenced.includes(`${t.schema}.${t.name}`)).map((t) => ({ schema: t.schema, name: t.name })),
+    alsoLocked,
     steps: [
       appStep(
         1,

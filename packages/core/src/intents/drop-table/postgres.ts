@@ -1,5 +1,6 @@
 import type { RecipeResult } from '../../plan/draft.js';
 import type { DropTableIntent } from '../types.js';
+import type { TableRef } from '../../schema/snapshot.js';
 import { PlanningError } from '../../errors.js';
 import { appStep } from '../app-step/postgres.js';
 import { qualify, quoteIdent } from '../../engines/postgres/quote.js';
@@ -16,11 +17,7 @@ import type { RecipeContext } from '../context.js';
  * fail, and CASCADE would silently drop those keys.
  */
 export function dropTableRecipe(ctx: RecipeContext, _intent: DropTableIntent): RecipeResult {
-  const referencing = ctx.snapshot.tables.flatMap((t) =>
-    t.schema === ctx.ref.schema && t.name === ctx.ref.name
-      ? []
-      : t.constraints.filter((k) => k.type === 'foreign_key' && k.references?.table === ctx.tableName).map((k) => ({ table: t, key: k })),
-  );
+  const { referencing, referenced, alsoLocked, contents: parts } = dropTableFacts(ctx);
   if (referencing.length) {
     const list = referencing.map((r) => `${r.key.name} on ${r.table.schema}.${r.table.name} (${r.key.columns.join(', ')})`).join(', ');
     const drops = referencing.map((r) => `ALTER TABLE ${qualify(r.table)} DROP CONSTRAINT ${quoteIdent(r.key.name)}`).join('; ');
@@ -31,17 +28,11 @@ export function dropTableRecipe(ctx: RecipeContext, _intent: DropTableIntent): R
       ctx.statement,
     );
   }
-  const referenced = [...new Set(ctx.table.constraints.filter((k) => k.type === 'foreign_key' && k.references!.table !== ctx.tableName).map((k) => k.references!.table))];
   const rows = ctx.table.rowEstimate < 0 ? 'all rows (row count unknown: never analyzed)' : `all ~${String(Math.round(ctx.table.rowEstimate)).replace(/\B(?=(\d{3})+(?!\d))/g, ',')} rows`;
-  const parts = [
-    ctx.table.indexes.length ? `indexes ${ctx.table.indexes.map((i) => i.name).join(', ')}` : '',
-    ctx.table.constraints.length ? `constraints ${ctx.table.constraints.map((k) => k.name).join(', ')}` : '',
-    ctx.table.triggers.length ? `triggers ${ctx.table.triggers.map((tr) => tr.name).join(', ')}` : '',
-  ].filter(Boolean);
 
   return {
     warnings: [],
-    alsoLocked: ctx.snapshot.tables.filter((t) => referenced.includes(`${t.schema}.${t.name}`)).map((t) => ({ schema: t.schema, name: t.name })),
+    alsoLocked,
     steps: [
       appStep(
         1,
@@ -74,4 +65,25 @@ export function dropTableRecipe(ctx: RecipeContext, _intent: DropTableIntent): R
       },
     ],
   };
+}
+
+/**
+ * What dropping a table touches, on every engine: the foreign keys of other tables that reference
+ * it (which stop the drop), the tables its own keys reference (locked by the drop too), and the
+ * indexes, constraints and triggers that go with it.
+ */
+export function dropTableFacts(ctx: RecipeContext) {
+  const referencing = ctx.snapshot.tables.flatMap((t) =>
+    t.schema === ctx.ref.schema && t.name === ctx.ref.name
+      ? []
+      : t.constraints.filter((k) => k.type === 'foreign_key' && k.references?.table === ctx.tableName).map((k) => ({ table: t, key: k })),
+  );
+  const referenced = [...new Set(ctx.table.constraints.filter((k) => k.type === 'foreign_key' && k.references!.table !== ctx.tableName).map((k) => k.references!.table))];
+  const alsoLocked: TableRef[] = ctx.snapshot.tables.filter((t) => referenced.includes(`${t.schema}.${t.name}`)).map((t) => ({ schema: t.schema, name: t.name }));
+  const contents = [
+    ctx.table.indexes.length ? `indexes ${ctx.table.indexes.map((i) => i.name).join(', ')}` : '',
+    ctx.table.constraints.length ? `constraints ${ctx.table.constraints.map((k) => k.name).join(', ')}` : '',
+    ctx.table.triggers.length ? `triggers ${ctx.table.triggers.map((tr) => tr.name).join(', ')}` : '',
+  ].filter(Boolean);
+  return { referencing, referenced, alsoLocked, contents };
 }
