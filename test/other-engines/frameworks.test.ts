@@ -1,10 +1,9 @@
 import { mkdirSync, readdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { applyToSnapshot, type Plan, type SchemaSnapshot, type Step } from '@liveshift/core';
+import { applyToSnapshot, type SchemaSnapshot, type Step } from '@liveshift/core';
 import { liveshift, RENAME_SQL } from '../cli/run-cli.js';
-import { KNEX_CLI } from '../knex/knex-project.js';
+import { KNEX_CLI, emittedPlan } from '../knex/knex-project.js';
 import { TYPEORM_CLI } from '../typeorm/typeorm-project.js';
 import { comparable } from '../support/schema-compare.js';
 import { runNode, scratchProject, type ProcessResult, type ScratchProject } from '../support/scratch-project.js';
@@ -24,7 +23,6 @@ interface Framework {
   ownTables: string[];
   project(target: Target): ScratchProject;
   make(project: ScratchProject, target: Target, change: string): Promise<{ code: number | null; stderr: string }>;
-  migrationsDir(project: ScratchProject): string;
   up(project: ScratchProject, target: Target, deployed: string): Promise<ProcessResult>;
   down(project: ScratchProject, target: Target, deployed: string): Promise<ProcessResult>;
   all(project: ScratchProject, target: Target, deployed: string): Promise<ProcessResult>;
@@ -40,7 +38,6 @@ const KNEX: Framework = {
       'knexfile.js': `module.exports = ${JSON.stringify({ ...target.knexConfig, migrations: { directory: './migrations' } }, null, 2)};\n`,
     }),
   make: (project, _target, change) => liveshift(['knex', 'make', change], { cwd: project.dir }),
-  migrationsDir: (project) => path.join(project.dir, 'migrations'),
   up: (project, _target, deployed) => runNode([KNEX_CLI, 'migrate:up'], { cwd: project.dir, env: { LIVESHIFT_DEPLOYED: deployed } }),
   down: (project, _target, deployed) => runNode([KNEX_CLI, 'migrate:down'], { cwd: project.dir, env: { LIVESHIFT_DEPLOYED: deployed } }),
   all: (project, _target, deployed) => runNode([KNEX_CLI, 'migrate:latest'], { cwd: project.dir, env: { LIVESHIFT_DEPLOYED: deployed } }),
@@ -52,7 +49,6 @@ const UMZUG: Framework = {
   ownTables: ['umzug_migrations'],
   project: (target) => scratchProject(`umzug-${target.engine}`, { 'package.json': JSON.stringify({ name: 'app', private: true, type: 'module' }) }),
   make: (project, target, change) => liveshift(['umzug', 'make', change], { cwd: project.dir, env: { DATABASE_URL: target.url } }),
-  migrationsDir: (project) => path.join(project.dir, 'migrations'),
   up: (project, target, deployed) => runNode(['migrate', 'up', '--step', '1'], { cwd: project.dir, env: { DATABASE_URL: target.url, LIVESHIFT_DEPLOYED: deployed } }),
   down: (project, target, deployed) => runNode(['migrate', 'down', '--step', '1'], { cwd: project.dir, env: { DATABASE_URL: target.url, LIVESHIFT_DEPLOYED: deployed } }),
   all: (project, target, deployed) => runNode(['migrate', 'up'], { cwd: project.dir, env: { DATABASE_URL: target.url, LIVESHIFT_DEPLOYED: deployed } }),
@@ -87,7 +83,6 @@ const TYPEORM: Framework = {
     }
     return made;
   },
-  migrationsDir: (project) => path.join(project.dir, 'migrations'),
   up: (project, _target, deployed) => {
     const [next] = classFiles(path.join(project.dir, 'held'));
     if (next) renameSync(path.join(project.dir, 'held', next), path.join(project.dir, 'migrations', next));
@@ -110,13 +105,6 @@ const CHANGES = [
   { name: 'create index', sql: 'CREATE INDEX users_email_idx ON users (email)' },
 ];
 
-async function emittedPlan(framework: Framework, project: ScratchProject): Promise<Plan> {
-  const folder = path.join(framework.migrationsDir(project), 'liveshift');
-  const [file] = readdirSync(folder).filter((f) => /\.plan\.[cm]?js$/.test(f));
-  expect(file, `a plan module in ${folder}`).toBeDefined();
-  return ((await import(pathToFileURL(path.join(folder, file!)).href)) as { default: Plan }).default;
-}
-
 const said = (r: ProcessResult) => `${r.stdout}\n${r.stderr}`;
 
 /** The release to confirm for undoing a step: the one its deploy rollback goes back to, else its own. */
@@ -135,7 +123,7 @@ describe.each([KNEX, UMZUG, TYPEORM])('the $name adapter on MariaDB and SQLite, 
 
       const made = await framework.make(project, target, sql);
       expect(made.code, made.stderr).toBe(0);
-      const plan = await emittedPlan(framework, project);
+      const plan = await emittedPlan(project);
       expect(plan.engine.name).toBe(engine);
       const reversible = plan.steps.filter((s) => !plan.pointOfNoReturn || s.n < plan.pointOfNoReturn.step);
       expect(reversible.length).toBeGreaterThan(0);
